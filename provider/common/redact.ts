@@ -1,0 +1,48 @@
+/**
+ * Removes secret values from any text or JSON value before it is printed, thrown or returned as a
+ * non-secret output. Every layer that surfaces host output goes through one Redactor holding the
+ * operation's secrets (auth key, password, key passphrase, API keys).
+ */
+export const REDACTED = "[redacted]";
+
+/** Secrets shorter than this are not matched as substrings (they would blank out ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  private readonly secrets: string[] = [];
+
+  constructor(secrets: Iterable<string | undefined | null> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  add(secret: string | undefined | null): this {
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.includes(secret)) return this;
+    this.secrets.push(secret);
+    // Longest first, so a secret that contains another is removed whole.
+    this.secrets.sort((a, b) => b.length - a.length);
+    return this;
+  }
+
+  text(value: string): string {
+    let out = value;
+    for (const s of this.secrets) out = out.split(s).join(REDACTED);
+    return out;
+  }
+
+  /** Deep copy of a JSON-like value with every string redacted. */
+  value<T>(value: T): T {
+    if (typeof value === "string") return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.value(v)) as T;
+    if (value && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.value(v);
+      return out as T;
+    }
+    return value;
+  }
+
+  /** True when the text still contains a secret (used by leak checks). */
+  leaks(value: string): boolean {
+    return this.secrets.some((s) => value.includes(s));
+  }
+}

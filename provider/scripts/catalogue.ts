@@ -1,0 +1,168 @@
+/**
+ * The remote steps: their names, parameters and results. This is the contract shared by the
+ * lifecycle (which sends steps), the PowerShell scripts (which run them on Windows) and both
+ * back ends of the simulated Windows host (which must answer exactly as Windows would).
+ *
+ * Every parameter is data. Scripts read it from their single argument; nothing here is ever
+ * turned into code text.
+ */
+
+export type StepName = "probe" | "install" | "join" | "cleanup";
+
+/** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
+export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
+export const DEFAULT_JOIN_SCRIPT_PATH = "C:\\temp\\join-mesh.ps1";
+export const TAILSCALE_EXE = "C:\\Program Files\\Tailscale\\tailscale.exe";
+export const TAILSCALE_SERVICE = "Tailscale";
+/** Policy keys, in the order Tailscale reads them. */
+export const POLICY_KEYS = ["HKLM:\\SOFTWARE\\Policies\\Tailscale", "HKLM:\\SOFTWARE\\Tailscale IPN"] as const;
+/** SIDs, not names: account names are localized on non-English Windows. */
+export const SID_ADMINISTRATORS = "S-1-5-32-544";
+export const SID_SYSTEM = "S-1-5-18";
+export const SID_USERS = "S-1-5-32-545";
+
+// ---------------------------------------------------------------- failure classes
+
+export type AttemptClass =
+  | "joined"
+  | "daemon-unreachable"
+  | "in-use"
+  | "auth-rejected"
+  | "timeout"
+  | "service-not-running"
+  | "other";
+
+/**
+ * How a `tailscale up` failure is classified. Sent to the host as data, so the retry decision is
+ * made there (one round trip for all attempts) with the same table the Node side documents.
+ * `retry`: another attempt may help. `manual`: a person running the join script interactively can fix it.
+ */
+export interface FailureRule {
+  class: Exclude<AttemptClass, "joined" | "other">;
+  /** A .NET/JavaScript-compatible regular expression, matched case-insensitively. */
+  pattern: string;
+  retry: boolean;
+  manual: boolean;
+}
+
+export const FAILURE_RULES: readonly FailureRule[] = [
+  {
+    class: "daemon-unreachable",
+    pattern: "failed to connect to local Tailscale daemon|doesn't appear to be running|context deadline exceeded|waiting for Tailscale",
+    retry: true,
+    manual: true,
+  },
+  {
+    class: "in-use",
+    pattern: "already in use by|running in server mode|connection from .+ not allowed",
+    retry: true,
+    manual: true,
+  },
+  {
+    class: "auth-rejected",
+    pattern: "invalid key|key expired|not valid|unable to validate|auth ?key .*(rejected|invalid|expired)|authkey expired|404 Not Found",
+    retry: false,
+    manual: false,
+  },
+  {
+    class: "timeout",
+    pattern: "timeout waiting for|timed out",
+    retry: true,
+    manual: true,
+  },
+];
+
+export interface Attempt {
+  number: number;
+  class: AttemptClass;
+  /** The CLI's output, trimmed and with every secret redacted. */
+  message: string;
+  seconds: number;
+}
+
+// ---------------------------------------------------------------- probe (read-only)
+
+export interface ProbeParams {
+  joinScriptPath: string;
+  stateDir: string;
+}
+
+export interface ProbeResult {
+  computerName: string;
+  os: { caption: string; version: string };
+  powershellVersion: string;
+  isAdmin: boolean;
+  tailscale: { installed: boolean; version: string | null };
+  service: { status: string; startType: string } | null;
+  /** Effective policy values (Policies key first, then "Tailscale IPN"). */
+  policy: { loginUrl: string | null; unattendedMode: string | null; hostname: string | null };
+  joinScriptPresent: boolean;
+  /** Key files left in the state directory (should always be empty). */
+  keyFiles: string[];
+  /** The Tailscale adapter's addresses in 100.64.0.0/10 (and fd7a:115c:a1e0::/48). */
+  tailscaleIps: string[];
+  wingetAvailable: boolean;
+}
+
+// ---------------------------------------------------------------- install
+
+export interface InstallParams {
+  method: "msi" | "winget";
+  /** null = latest stable. */
+  version: string | null;
+  /** Overrides the MSI location; null = pkgs.tailscale.com for `version` and the host's architecture. */
+  msiUrl: string | null;
+  loginServer: string | null;
+  stateDir: string;
+}
+
+export type InstallResult =
+  | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }
+  | { outcome: "failed"; exitCode: number | null; message: string; logTail: string };
+
+// ---------------------------------------------------------------- join (configure + retries + script)
+
+export interface JoinParams {
+  /** Policy values written before the service restart. null = leave unset. */
+  policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always" };
+  /** `tailscale up` arguments other than the auth key; each one a separate argument. */
+  upArgs: string[];
+  authKey: string;
+  attempts: number;
+  retryDelaySeconds: number;
+  timeoutSeconds: number;
+  rules: readonly FailureRule[];
+  stateDir: string;
+  joinScriptPath: string;
+  /** The complete join script, written (Administrators/SYSTEM only) when the join ends pending-manual. */
+  joinScriptText: string;
+}
+
+export type JoinResult =
+  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
+  | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
+  | { outcome: "failed"; reason: AttemptClass; message: string; attempts: Attempt[] };
+
+// ---------------------------------------------------------------- cleanup
+
+export interface CleanupParams {
+  joinScriptPath: string;
+  stateDir: string;
+  /** Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does). */
+  logout: boolean;
+  uninstall: boolean;
+}
+
+export interface CleanupResult {
+  removed: string[];
+  loggedOut: boolean;
+  uninstalled: boolean;
+  messages: string[];
+}
+
+export interface StepTypes {
+  probe: { params: ProbeParams; result: ProbeResult };
+  install: { params: InstallParams; result: InstallResult };
+  join: { params: JoinParams; result: JoinResult };
+  cleanup: { params: CleanupParams; result: CleanupResult };
+}

@@ -1,0 +1,37 @@
+/**
+ * A back end of the simulated Windows host: what runs a step once the SSH layer has accepted the
+ * exec and decoded the payload. The TypeScript model answers from a model of each step; the pwsh
+ * back end runs the very script the provider sent, in real PowerShell with Windows stand-ins.
+ * Both speak the wire protocol (marked lines on stdout) exactly as Windows PowerShell would.
+ */
+import type { HostState } from "./host-state";
+import type { Scenario } from "./scenarios";
+
+export interface StepIo {
+  /** One line of stdout (without the line ending), as the host process prints it. */
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Aborted when the client closes the channel or the connection drops. */
+  signal: AbortSignal;
+}
+
+export interface InteractiveRun {
+  exitCode: number;
+  /** What the person would see in their console. */
+  output: string;
+}
+
+export interface HostBackend {
+  readonly kind: "ts" | "pwsh";
+  /**
+   * Runs one exec: `commandLine` as received (already checked to be the bootstrap), `stdin` the
+   * payload text. Resolves with the process exit code.
+   */
+  exec(commandLine: string, stdin: string, io: StepIo): Promise<number>;
+  /** "A person ran the join script in an interactive session (RDP/console)." */
+  runJoinScriptInteractively(path: string): Promise<InteractiveRun>;
+  state(): Promise<HostState>;
+  dispose(): Promise<void>;
+}
+
+export type BackendFactory = (scenario: Scenario, initial: HostState) => Promise<HostBackend>;

@@ -1,0 +1,67 @@
+/**
+ * The observable state of a simulated Windows host, as plain JSON. Both back ends (the TypeScript
+ * model and real pwsh with Windows stand-ins) read and write this same shape, so the conformance
+ * suite can compare them field by field after every scenario.
+ */
+import { SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS } from "../scripts/catalogue";
+
+export interface SimFile {
+  content: string;
+  /** SIDs that may read the file. Admin-only = exactly [Administrators, SYSTEM]. */
+  readers: string[];
+}
+
+export interface HostState {
+  computerName: string;
+  os: { caption: string; version: string };
+  powershellVersion: string;
+  isAdmin: boolean;
+  defaultShell: "cmd" | "powershell";
+  winget: boolean;
+  tailscale: {
+    installed: boolean;
+    version: string | null;
+    service: { status: "Running" | "Stopped"; startType: "Automatic" | "Manual" | "Disabled" } | null;
+    /** What the daemon would report: the node's login state on the control server. */
+    backendState: "NoState" | "NeedsLogin" | "Running";
+    loggedInLoginServer: string | null;
+    nodeName: string | null;
+  };
+  /** Registry keys (as PowerShell writes them, e.g. "HKLM:\\SOFTWARE\\Tailscale IPN") -> value name -> value. */
+  registry: Record<string, Record<string, string | number>>;
+  /** Files by Windows path, case preserved as written (lookups are case-insensitive). */
+  files: Record<string, SimFile>;
+  /** Directories by Windows path -> SIDs that inherit onto new files created inside. */
+  dirs: Record<string, string[]>;
+  adapterIps: string[];
+  /** Every command line a host process was started with (native commands), for leak checks. */
+  processLog: string[];
+}
+
+export const ADMIN_ONLY = [SID_ADMINISTRATORS, SID_SYSTEM];
+export const DEFAULT_READERS = [SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS];
+
+export function cleanHost(overrides: Partial<HostState> = {}): HostState {
+  return {
+    computerName: "WIN-01",
+    os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
+    powershellVersion: "5.1.20348.2582",
+    isAdmin: true,
+    defaultShell: "cmd",
+    winget: true,
+    tailscale: {
+      installed: false,
+      version: null,
+      service: null,
+      backendState: "NoState",
+      loggedInLoginServer: null,
+      nodeName: null,
+    },
+    registry: {},
+    files: {},
+    dirs: { "C:\\": DEFAULT_READERS, "C:\\ProgramData": DEFAULT_READERS },
+    adapterIps: [],
+    processLog: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The scenario table: one row per situation a real Windows host can be in. It is data (JSON-safe),
+ * so every back end of the simulated host runs it unchanged, and the lifecycle tests assert each
+ * row's `expect` against whichever back end runs it.
+ */
+import type { AttemptClass } from "../scripts/catalogue";
+import type { HostState } from "./host-state";
+
+/** What `tailscale up` answers on one attempt (the last entry repeats for further attempts). */
+export type JoinBehaviour = "joined" | "daemon-unreachable" | "in-use" | "auth-rejected" | "timeout" | "hang";
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Initial host state, merged over `cleanHost()`. */
+  host?: Omit<Partial<HostState>, "tailscale"> & { tailscale?: Partial<HostState["tailscale"]> };
+  installer?: {
+    /** msiexec's exit code (0, 3010 = reboot wanted, 1603 = fatal). */
+    msiExitCode?: number;
+    /** The version an install leaves behind. */
+    installsVersion?: string;
+  };
+  service?: { startFails?: boolean };
+  /** `tailscale up` over SSH, per attempt. */
+  join?: JoinBehaviour[];
+  /** `tailscale up` when a person runs the join script in an interactive session. */
+  interactiveJoin?: JoinBehaviour;
+  ssh?: {
+    /** The port refuses connections for this long after the simulator starts. */
+    notListeningForMs?: number;
+    /** The connection is dropped once, in the middle of this step. */
+    dropInStep?: string;
+    /** This step never answers (until the client closes the channel). */
+    hangInStep?: string;
+  };
+  expect: {
+    /** The state `create` ends in, or "failed". */
+    state: "joined" | "pending-manual" | "failed";
+    /** The class of the last attempt, or of the failure. */
+    reason?: AttemptClass | "install-failed" | "service-failed" | "ssh-timeout" | "step-timeout";
+    /** Tailscale's version after create (when it got that far). */
+    tailscaleVersion?: string;
+    /** Whether the join script is on disk after create. */
+    joinScriptLeft: boolean;
+  };
+}
+
+export const LATEST_TAILSCALE = "1.90.6";
+export const OLD_TAILSCALE = "1.62.1";
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "clean-join-first-try",
+    description: "A fresh host; Tailscale installs from the MSI and the first `tailscale up` succeeds.",
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "already-installed-same-version",
+    description: "Tailscale is installed at the wanted version: nothing is reinstalled.",
+    host: { tailscale: { installed: true, version: LATEST_TAILSCALE, service: { status: "Running", startType: "Automatic" } } },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "already-installed-older-version",
+    description: "An older Tailscale is installed: the MSI upgrades it.",
+    host: { tailscale: { installed: true, version: OLD_TAILSCALE, service: { status: "Running", startType: "Automatic" } } },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "join-on-attempt-3",
+    description: "The daemon is unreachable twice, then the third attempt joins.",
+    join: ["daemon-unreachable", "daemon-unreachable", "joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "daemon-unreachable",
+    description: "The seed's case: every attempt over SSH fails to reach the daemon; a person runs the script.",
+    join: ["daemon-unreachable"],
+    interactiveJoin: "joined",
+    expect: { state: "pending-manual", reason: "daemon-unreachable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+  },
+  {
+    name: "in-use-by-another-user",
+    description: "The daemon belongs to another Windows user's session.",
+    join: ["in-use"],
+    interactiveJoin: "joined",
+    expect: { state: "pending-manual", reason: "in-use", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+  },
+  {
+    name: "auth-key-rejected",
+    description: "The control server rejects the auth key: no retry, no script, create fails.",
+    join: ["auth-rejected"],
+    expect: { state: "failed", reason: "auth-rejected", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "winget-missing",
+    description: "winget is not on the host; the default MSI install does not need it.",
+    host: { winget: false },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "msi-fails-1603",
+    description: "msiexec exits 1603 (fatal error during installation).",
+    installer: { msiExitCode: 1603 },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false },
+  },
+  {
+    name: "msi-wants-reboot-3010",
+    description: "msiexec exits 3010: installed, a reboot is wanted later; the join goes on.",
+    installer: { msiExitCode: 3010 },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "service-will-not-start",
+    description: "The Tailscale service fails to start after configuration.",
+    service: { startFails: true },
+    expect: { state: "failed", reason: "service-failed", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "ssh-late",
+    description: "The VM is still booting: SSH refuses connections for the first 1.5 s.",
+    ssh: { notListeningForMs: 1500 },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "connection-dropped-in-join",
+    description: "The SSH connection drops in the middle of the join step; the provider reconnects and converges.",
+    ssh: { dropInStep: "join" },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "step-hangs",
+    description: "The probe step never answers; it times out and the error names the host and the step.",
+    ssh: { hangInStep: "probe" },
+    expect: { state: "failed", reason: "step-timeout", joinScriptLeft: false },
+  },
+  {
+    name: "default-shell-powershell",
+    description: "OpenSSH's DefaultShell is PowerShell instead of cmd.exe; the same command line works.",
+    host: { defaultShell: "powershell" },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "windows-11-client",
+    description: "A Windows 11 workstation instead of Windows Server.",
+    host: { computerName: "DESK-07", os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" }, powershellVersion: "5.1.26100.2161" },
+    join: ["daemon-unreachable"],
+    interactiveJoin: "joined",
+    expect: { state: "pending-manual", reason: "daemon-unreachable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+  },
+];
+
+export function scenarioByName(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) throw new Error(`no scenario named "${name}"; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  return found;
+}
