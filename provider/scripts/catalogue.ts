@@ -80,6 +80,33 @@ export interface Attempt {
   seconds: number;
 }
 
+/*
+ * Effects on the host, the specification both simulator back ends follow (paths under the step's
+ * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
+ *
+ * probe    changes nothing.
+ * install  msi: downloads to <stateDir>\tailscale-setup.msi and runs
+ *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
+ *          TS_NOLAUNCH=1 [TS_LOGINURL=<url>]`; exit 0 or 3010 = installed (service Running, Automatic),
+ *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the
+ *          log kept (its tail is returned). winget: `winget install --id Tailscale.Tailscale --source winget
+ *          --silent --accept-package-agreements --accept-source-agreements [--version <v>]`; no winget = failed.
+ * join     1. creates <stateDir> (ACL: Administrators and SYSTEM only, not inherited);
+ *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
+ *             set, UnattendedMode=always; a null value is removed);
+ *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
+ *             returns failed/service-not-running (nothing else written);
+ *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
+ *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds + 15 s),
+ *             deletes the key file whatever happens, classifies the output with `rules`;
+ *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
+ *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
+ *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
+ *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual.
+ * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
+ *          removes <stateDir> when it is empty.
+ */
+
 // ---------------------------------------------------------------- probe (read-only)
 
 export interface ProbeParams {
@@ -142,6 +169,22 @@ export type JoinResult =
   | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
   | { outcome: "failed"; reason: AttemptClass; message: string; attempts: Attempt[] };
+
+// ---------------------------------------------------------------- join script (for a person to run)
+
+/**
+ * The data embedded in the join script, as base64 of UTF-8 JSON on the line
+ * `$MeshJoinData = '<base64>'` of provider/scripts/join-mesh.ps1 (base64 cannot close the quotes).
+ */
+export interface JoinScriptData {
+  policy: JoinParams["policy"];
+  upArgs: string[];
+  authKey: string;
+  timeoutSeconds: number;
+  stateDir: string;
+  joinScriptPath: string;
+  rules: readonly FailureRule[];
+}
 
 // ---------------------------------------------------------------- cleanup
 

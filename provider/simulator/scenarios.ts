@@ -37,7 +37,7 @@ export interface Scenario {
     /** The state `create` ends in, or "failed". */
     state: "joined" | "pending-manual" | "failed";
     /** The class of the last attempt, or of the failure. */
-    reason?: AttemptClass | "install-failed" | "service-failed" | "ssh-timeout" | "step-timeout";
+    reason?: AttemptClass | "install-failed" | "step-timeout";
     /** Tailscale's version after create (when it got that far). */
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
@@ -119,7 +119,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "service-will-not-start",
     description: "The Tailscale service fails to start after configuration.",
     service: { startFails: true },
-    expect: { state: "failed", reason: "service-failed", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+    expect: { state: "failed", reason: "service-not-running", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
   },
   {
     name: "ssh-late",
