@@ -16,7 +16,8 @@ export type FailureKind =
   | "auth-rejected"
   | "join-failed"
   | "not-admin"
-  | "control-server";
+  | "control-server"
+  | "control-auth";
 
 export interface MeshErrorDetails {
   kind: FailureKind;

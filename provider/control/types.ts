@@ -1,0 +1,94 @@
+/**
+ * What the provider asks of a control server (Headscale, or Tailscale's API): is this Windows host a
+ * node yet (refresh, without running the Tailscale CLI on the host), a single-use auth key for it
+ * (create), and removing it (delete).
+ */
+import { MeshError } from "../common/errors";
+
+export type ControlServerKind = "headscale" | "tailscale";
+
+/** The same fields as the resource's `controlServer` input, plus a per-request timeout. */
+export interface ControlServerSettings {
+  kind: ControlServerKind;
+  /** Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com. */
+  url?: string;
+  /** Headscale API key, or Tailscale API access token (secret). */
+  apiKey: string;
+  /** Tailscale only: the tailnet's name; "-" (the default) is the token's own tailnet. */
+  tailnet?: string;
+  /**
+   * Headscale only: the user that owns minted keys. Required up to 0.27; from 0.28 a key may be owned
+   * by its tags alone.
+   */
+  user?: string;
+  /** Per HTTP request, default 10 s. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_CONTROL_TIMEOUT_MS = 10_000;
+
+export interface ControlNode {
+  /** The id the server's API takes (Headscale: numeric string; Tailscale: nodeId). */
+  id: string;
+  /** The node's name in the tailnet (Headscale givenName; Tailscale's MagicDNS name). */
+  name: string;
+  /** The host name the node reported. */
+  hostname?: string;
+  ipAddresses: string[];
+  /** Connected to the control server now; null when the server does not say. */
+  online: boolean | null;
+  /** RFC 3339; null when unknown (or, on Tailscale, while connected). */
+  lastSeen: string | null;
+  tags: string[];
+}
+
+export interface NodeQuery {
+  /** Matched case-insensitively against the node's name and host name. */
+  hostname: string;
+  /** Tailscale addresses the host is known to have; any one matching identifies the node. */
+  ips?: string[];
+}
+
+/**
+ * Minted keys are always single use and never ephemeral (a Windows server must survive reboots);
+ * the two fields let the call site say so.
+ */
+export interface AuthKeyRequest {
+  tags: readonly string[];
+  /** Lifetime of the unused key; keep it short (minutes), it only has to outlive the join. */
+  expirySeconds: number;
+  reusable: false;
+  ephemeral: false;
+}
+
+export interface MintedAuthKey {
+  /** Secret: already added to the client's Redactor. */
+  key: string;
+  /** The server's id for the key, used to expire it. */
+  id: string;
+}
+
+export interface ControlServerClient {
+  /** e.g. "headscale https://hs.example.com"; used in errors and progress lines. */
+  readonly label: string;
+  /** The best match by address, then by name (online and recently seen first); null when none. */
+  findNode(query: NodeQuery): Promise<ControlNode | null>;
+  mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey>;
+  /** Makes the key unusable; expiring it again is not an error. */
+  expireAuthKey(key: MintedAuthKey): Promise<void>;
+  /** Removes the node. A node the server no longer has counts as done. */
+  deleteNode(id: string): Promise<void>;
+}
+
+/** Rejects requests that would mint a useless key, before anything is sent. */
+export function checkAuthKeyRequest(request: AuthKeyRequest, serverLabel: string): void {
+  if (!Number.isInteger(request.expirySeconds) || request.expirySeconds < 1) {
+    throw new MeshError("an auth key needs a lifetime of at least one second", {
+      kind: "invalid-input",
+      host: serverLabel,
+      step: "mint auth key",
+      seen: `expirySeconds = ${request.expirySeconds}`,
+      hint: "pass a whole number of seconds, e.g. 900",
+    });
+  }
+}
