@@ -46,9 +46,12 @@ export interface FailureRule {
 }
 
 export const FAILURE_RULES: readonly FailureRule[] = [
+  // The first matching rule wins, so the specific texts come first: "timeout waiting for Tailscale
+  // service ..." also contains "waiting for Tailscale", and the CLI wraps "already in use by" in
+  // "failed to connect to local tailscaled".
   {
-    class: "daemon-unreachable",
-    pattern: "failed to connect to local Tailscale daemon|doesn't appear to be running|context deadline exceeded|waiting for Tailscale",
+    class: "timeout",
+    pattern: "timeout waiting for|timed out",
     retry: true,
     manual: true,
   },
@@ -59,16 +62,16 @@ export const FAILURE_RULES: readonly FailureRule[] = [
     manual: true,
   },
   {
+    class: "daemon-unreachable",
+    pattern: "failed to connect to local Tailscale daemon|failed to connect to local tailscaled|doesn't appear to be running|context deadline exceeded|waiting for Tailscale",
+    retry: true,
+    manual: true,
+  },
+  {
     class: "auth-rejected",
     pattern: "invalid key|key expired|not valid|unable to validate|auth ?key .*(rejected|invalid|expired)|authkey expired|404 Not Found",
     retry: false,
     manual: false,
-  },
-  {
-    class: "timeout",
-    pattern: "timeout waiting for|timed out",
-    retry: true,
-    manual: true,
   },
 ];
 

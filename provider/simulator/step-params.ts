@@ -1,0 +1,75 @@
+/**
+ * The parameters each step accepts (catalogue.ts), checked the way a careful step script checks its
+ * argument: a step given malformed parameters fails as a script error instead of guessing.
+ */
+import { z } from "zod";
+import type { StepName, StepTypes } from "../scripts/catalogue";
+import { isAbsoluteWindowsPath } from "./windows-model";
+
+const windowsPath = z.string().refine(isAbsoluteWindowsPath, { message: "must be an absolute Windows path" });
+const nullableText = z.string().nullable();
+
+const compilesAsRegExp = (pattern: string) => {
+  try {
+    new RegExp(pattern, "i");
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const failureRule = z.object({
+  class: z.enum(["daemon-unreachable", "in-use", "auth-rejected", "timeout", "service-not-running"]),
+  pattern: z.string().min(1).refine(compilesAsRegExp, { message: "must be a valid regular expression" }),
+  retry: z.boolean(),
+  manual: z.boolean(),
+});
+
+const policy = z.object({
+  loginUrl: nullableText,
+  hostname: nullableText,
+  unattendedMode: z.literal("always"),
+});
+
+const SCHEMAS = {
+  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath }),
+  install: z.object({
+    method: z.enum(["msi", "winget"]),
+    version: nullableText,
+    msiUrl: nullableText,
+    loginServer: nullableText,
+    stateDir: windowsPath,
+  }),
+  join: z.object({
+    policy,
+    upArgs: z.array(z.string()),
+    authKey: z.string().min(1),
+    attempts: z.number().int().min(1),
+    retryDelaySeconds: z.number().min(0),
+    timeoutSeconds: z.number().positive(),
+    rules: z.array(failureRule),
+    stateDir: windowsPath,
+    joinScriptPath: windowsPath,
+    joinScriptText: z.string().min(1),
+  }),
+  cleanup: z.object({
+    joinScriptPath: windowsPath,
+    stateDir: windowsPath,
+    logout: z.boolean(),
+    uninstall: z.boolean(),
+  }),
+} satisfies Record<StepName, z.ZodType>;
+
+export function isStepName(step: string): step is StepName {
+  return Object.prototype.hasOwnProperty.call(SCHEMAS, step);
+}
+
+export type ParamsCheck<S extends StepName> = { ok: true; params: StepTypes[S]["params"] } | { ok: false; problems: string };
+
+/** Checks `params` for `step`; `problems` names each bad field, never its value (it may be a secret). */
+export function checkParams<S extends StepName>(step: S, params: unknown): ParamsCheck<S> {
+  const parsed = SCHEMAS[step].safeParse(params);
+  if (parsed.success) return { ok: true, params: parsed.data as StepTypes[S]["params"] };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "params"}: ${issue.message}`).join("; ");
+  return { ok: false, problems };
+}
