@@ -1,0 +1,54 @@
+/**
+ * Deciding what a create or update must do, from what the host looks like now (probe), what the
+ * user asks for (inputs) and what the last operation recorded (previous outputs). Pure functions:
+ * every decision here is unit-tested without a host.
+ */
+import type { ProbeResult } from "../scripts/catalogue";
+import type { NodeInputs, NodeOutputs } from "./model";
+
+export interface ConvergePlan {
+  install: boolean;
+  join: boolean;
+  /** The node is (or will be) joined but a join script is still on the host. */
+  removeJoinScript: boolean;
+  /** Why, in words (no values), for progress lines. */
+  reasons: string[];
+}
+
+/** Inputs whose change needs a new `tailscale up`. */
+const JOIN_INPUTS = ["loginServer", "hostname", "advertiseTags", "acceptRoutes", "advertiseRoutes", "advertiseExitNode"] as const;
+
+export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: NodeOutputs): ConvergePlan {
+  const reasons: string[] = [];
+  const method = inputs.install?.method ?? "msi";
+  const wantedVersion = inputs.install?.version;
+
+  const missing = !probe.tailscale.installed;
+  const wrongVersion = !missing && wantedVersion !== undefined && probe.tailscale.version !== wantedVersion;
+  const install = method !== "none" && (missing || wrongVersion);
+  if (install) reasons.push(missing ? "Tailscale is not installed" : `Tailscale ${probe.tailscale.version} installed, ${wantedVersion} wanted`);
+
+  const joinReasons: string[] = [];
+  if (!previous) joinReasons.push("new node");
+  else {
+    if (previous.state === "pending-manual" && probe.tailscaleIps.length === 0) joinReasons.push("still pending a manual join");
+    const changed = JOIN_INPUTS.filter((k) => !sameValue(previous[k], inputs[k]));
+    if (changed.length > 0) joinReasons.push(`changed: ${changed.join(", ")}`);
+    if (install) joinReasons.push("Tailscale (re)installed");
+    if (probe.tailscaleIps.length === 0 && previous.state === "joined") joinReasons.push("the node has no Tailscale address");
+    if ((probe.policy.loginUrl ?? undefined) !== inputs.loginServer) joinReasons.push("LoginURL policy differs");
+    if (probe.service && (probe.service.status !== "Running" || probe.service.startType !== "Automatic")) {
+      joinReasons.push(`service is ${probe.service.status}/${probe.service.startType}`);
+    }
+  }
+  const join = joinReasons.length > 0;
+  reasons.push(...joinReasons);
+
+  const removeJoinScript = !join && probe.joinScriptPresent;
+  if (removeJoinScript) reasons.push("a join script is still on the host");
+  return { install, join, removeJoinScript, reasons };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}

@@ -1,0 +1,219 @@
+/**
+ * create and update: bring a Windows host to the declared state in as few round trips as possible
+ * (probe, then install only when needed, then join with its retries on the host).
+ */
+import { MeshError } from "../common/errors";
+import {
+  DEFAULT_STATE_DIR,
+  FAILURE_RULES,
+  type JoinParams,
+  type JoinResult,
+  type ProbeResult,
+} from "../scripts/catalogue";
+import { buildJoinScript, manualCommand } from "../scripts";
+import { connectionSettings, secretsOf, upArgs, withDefaults, type DefaultedInputs } from "./inputs";
+import type { NodeInputs, NodeOutputs } from "./model";
+import { Operation, withOperation, type OperationOptions } from "./operation";
+import { planConverge } from "./plan";
+import { outputsOf } from "./outputs";
+
+export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
+  return converge(raw, undefined, options);
+}
+
+export async function updateNode(previous: NodeOutputs, raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
+  return converge(raw, previous, options);
+}
+
+async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, options: OperationOptions): Promise<NodeOutputs> {
+  const inputs = withDefaults(raw);
+  const settings = connectionSettings(inputs.connection, previous?.hostKey);
+  return withOperation(settings, secretsOf(inputs), inputs.stepTimeoutSeconds * 1000, options, async (op) => {
+    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR });
+    requireAdmin(op, probe);
+    const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
+    await removeScriptAtOldPath(op, previous, inputs);
+    op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
+
+    let version = probe.tailscale.version;
+    if (!probe.tailscale.installed && inputs.install.method === "none") {
+      throw new MeshError("Tailscale is not installed and install.method is \"none\"", {
+        kind: "install-failed",
+        host: op.label,
+        step: "install",
+        hint: "install Tailscale on the host first, or set install.method to \"msi\" or \"winget\"",
+      });
+    }
+    if (plan.install) version = await install(op, inputs);
+
+    const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
+    if (plan.join) return outputsAfterJoin(base, await join(op, inputs));
+
+    if (plan.removeJoinScript) {
+      await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
+    }
+    return outputsOf(base.inputs, {
+      state: "joined",
+      pendingReason: "",
+      tailscaleIps: probe.tailscaleIps,
+      nodeName: previous?.nodeName ?? "",
+      tailscaleVersion: base.tailscaleVersion,
+      hostKey: base.hostKey,
+      joinScript: "",
+      manualCommand: "",
+      attempts: previous?.attempts ?? [],
+    });
+  });
+}
+
+/** A moved joinScriptPath must not leave the old script (it holds a key) behind. */
+async function removeScriptAtOldPath(op: Operation, previous: NodeOutputs | undefined, inputs: DefaultedInputs): Promise<void> {
+  const oldPath = previous?.joinScriptPath;
+  if (!oldPath || oldPath.toLowerCase() === inputs.joinScriptPath.toLowerCase()) return;
+  op.log("joinScriptPath changed: removing the script at its old path");
+  await op.step("cleanup", { joinScriptPath: oldPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
+}
+
+function requireAdmin(op: Operation, probe: ProbeResult): void {
+  if (probe.isAdmin) return;
+  throw new MeshError("the SSH user is not an administrator on the host", {
+    kind: "not-admin",
+    host: op.label,
+    step: "probe",
+    hint: "connect as a member of the local Administrators group (installing Tailscale and writing its policy need it)",
+  });
+}
+
+async function install(op: Operation, inputs: DefaultedInputs): Promise<string> {
+  const method = inputs.install.method === "winget" ? "winget" : "msi";
+  op.log(`installing Tailscale ${inputs.install.version ?? "(latest)"} with ${method}`);
+  const result = await op.step("install", {
+    method,
+    version: inputs.install.version ?? null,
+    msiUrl: inputs.install.msiUrl ?? null,
+    loginServer: inputs.loginServer ?? null,
+    stateDir: DEFAULT_STATE_DIR,
+  });
+  if (result.outcome === "installed") {
+    if (result.rebootRequired) op.log(`Tailscale ${result.version} installed; Windows asks for a reboot (exit code ${result.exitCode})`);
+    return result.version;
+  }
+  throw new MeshError(`installing Tailscale with ${method} failed${result.exitCode === null ? "" : ` (exit code ${result.exitCode})`}`, {
+    kind: "install-failed",
+    host: op.label,
+    step: "install",
+    seen: [result.message, result.logTail].filter(Boolean).join("\n"),
+    hint:
+      method === "winget"
+        ? "winget is often missing or broken over SSH; use install.method \"msi\""
+        : `see ${DEFAULT_STATE_DIR}\\install.log on the host; 1603 usually means a pending reboot or a previous install in a bad state`,
+  });
+}
+
+interface JoinOutcome {
+  result: JoinResult;
+  /** The script written to the host when the result is pending-manual (a secret). */
+  joinScriptText: string;
+}
+
+async function join(op: Operation, inputs: DefaultedInputs): Promise<JoinOutcome> {
+  const authKey = inputs.authKey;
+  if (!authKey) {
+    throw new MeshError("no auth key to join with", {
+      kind: "invalid-input",
+      host: op.label,
+      step: "join",
+      hint: "set authKey, or controlServer so that a key can be minted for this node",
+    });
+  }
+  const args = upArgs(inputs);
+  const policy = { loginUrl: inputs.loginServer ?? null, hostname: inputs.hostname ?? null, unattendedMode: "always" as const };
+  const joinScriptText = buildJoinScript({
+    policy,
+    upArgs: args,
+    authKey,
+    timeoutSeconds: inputs.joinTimeoutSeconds,
+    stateDir: DEFAULT_STATE_DIR,
+    joinScriptPath: inputs.joinScriptPath,
+    rules: FAILURE_RULES,
+  });
+  const params: JoinParams = {
+    policy,
+    upArgs: args,
+    authKey,
+    attempts: inputs.joinAttempts,
+    retryDelaySeconds: inputs.joinRetryDelaySeconds,
+    timeoutSeconds: inputs.joinTimeoutSeconds,
+    rules: FAILURE_RULES,
+    stateDir: DEFAULT_STATE_DIR,
+    joinScriptPath: inputs.joinScriptPath,
+    joinScriptText,
+  };
+  op.log(`joining (${inputs.joinAttempts} attempt(s), ${inputs.joinTimeoutSeconds}s each)`);
+  const result = await op.step("join", params);
+  if (result.outcome === "failed") throw joinFailure(op, result);
+  if (result.outcome === "pending-manual") {
+    op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
+  }
+  return { result, joinScriptText };
+}
+
+function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "failed" }>): MeshError {
+  const seen = result.message || result.attempts.at(-1)?.message || "";
+  switch (result.reason) {
+    case "auth-rejected":
+      return new MeshError("the control server rejected the auth key", {
+        kind: "auth-rejected",
+        host: op.label,
+        step: "join",
+        seen,
+        hint: "create a new auth key (it may be expired, already used, or for another tailnet) and run again; nothing holding the key was left on the host",
+      });
+    case "service-not-running":
+      return new MeshError("the Tailscale service does not start", {
+        kind: "service-failed",
+        host: op.label,
+        step: "join",
+        seen,
+        hint: "check `Get-Service Tailscale` and the logs in C:\\ProgramData\\Tailscale\\Logs on the host",
+      });
+    default:
+      return new MeshError(`tailscale up failed (${result.reason})`, {
+        kind: "join-failed",
+        host: op.label,
+        step: "join",
+        seen,
+        hint: "see the message above; nothing holding the key was left on the host",
+      });
+  }
+}
+
+interface BaseOutputs {
+  inputs: DefaultedInputs;
+  hostKey: string;
+  tailscaleVersion: string;
+}
+
+function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText }: JoinOutcome): NodeOutputs {
+  const common = { tailscaleVersion: base.tailscaleVersion, hostKey: base.hostKey, attempts: result.attempts };
+  if (result.outcome === "joined") {
+    return outputsOf(base.inputs, {
+      ...common,
+      state: "joined",
+      pendingReason: "",
+      tailscaleIps: result.tailscaleIps,
+      nodeName: result.nodeName ?? "",
+      joinScript: "",
+      manualCommand: "",
+    });
+  }
+  return outputsOf(base.inputs, {
+    ...common,
+    state: "pending-manual",
+    pendingReason: result.reason,
+    tailscaleIps: [],
+    nodeName: "",
+    joinScript: joinScriptText,
+    manualCommand: manualCommand(base.inputs.joinScriptPath),
+  });
+}
