@@ -10,10 +10,11 @@ import {
   type JoinResult,
   type ProbeResult,
 } from "../scripts/catalogue";
-import { buildJoinScript, manualCommand } from "../scripts";
+import { manualCommand } from "../scripts";
 import { connectionSettings, secretsOf, upArgs, withDefaults, type DefaultedInputs } from "./inputs";
 import type { NodeInputs, NodeOutputs } from "./model";
 import { Operation, withOperation, type OperationOptions } from "./operation";
+import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { outputsOf } from "./outputs";
 
@@ -127,16 +128,8 @@ async function join(op: Operation, inputs: DefaultedInputs): Promise<JoinOutcome
     });
   }
   const args = upArgs(inputs);
-  const policy = { loginUrl: inputs.loginServer ?? null, hostname: inputs.hostname ?? null, unattendedMode: "always" as const };
-  const joinScriptText = buildJoinScript({
-    policy,
-    upArgs: args,
-    authKey,
-    timeoutSeconds: inputs.joinTimeoutSeconds,
-    stateDir: DEFAULT_STATE_DIR,
-    joinScriptPath: inputs.joinScriptPath,
-    rules: FAILURE_RULES,
-  });
+  const policy = joinPolicy(inputs);
+  const joinScriptText = joinScriptFor(inputs, authKey);
   const params: JoinParams = {
     policy,
     upArgs: args,

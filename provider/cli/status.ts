@@ -1,0 +1,44 @@
+/**
+ * `status`: the refresh view. One connection, one passive probe (nothing changes on the host), then
+ * what the state means: joined, or pending-manual with the command a person still has to run, and
+ * any drift with what fixes it. A host that cannot be reached shows its last known state (exit 3).
+ */
+import { readNode } from "../lifecycle/inspect";
+import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
+import { runCommand } from "./command";
+import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
+import type { CommandFlags } from "./options";
+import { exitCodeOf, nodeLines, nodeReport } from "./render";
+import { readSecrets } from "./secrets";
+import { writeRecord } from "./state";
+import { currentOutputs, locateTarget, recordedInputs } from "./target";
+
+/** Properties status never uses: it neither joins nor mints keys. */
+export const NOT_NEEDED_TO_CONNECT = ["authKey", "controlServer.apiKey"];
+
+export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
+  return runCommand("status", flags, io, async (scope) => {
+    const { reporter } = scope;
+    const overlay = overlayFromCommandLine(flags);
+    const target = locateTarget(overlay, flags.state, io, true);
+    scope.target = target;
+    const record = target.record;
+    if (!record) throw new UsageError(`no record of ${target.label} in ${target.stateFile}: status reads what provision recorded, so run provision first`);
+
+    const secrets = await readSecrets(flags, io, { authKey: false, controlApiKey: false });
+    const draft = withSecrets(merged(recordedInputs(record), { connection: overlay.connection }), secrets, io);
+    scope.learnSecrets(draft);
+    const previous = currentOutputs(record, validated(draft, NOT_NEEDED_TO_CONNECT));
+
+    const { outputs, warning } = await readNode(previous, { log: reporter.progress });
+    if (warning) {
+      const report = { ...nodeReport("status", target, outputs), unreachable: true, warning, recordedAt: record.savedAt };
+      const human = [`unreachable: ${warning}`, `last known state, recorded ${record.savedAt}:`, ...nodeLines(target, outputs)];
+      reporter.result(report, human);
+      return EXIT.unreachable;
+    }
+    writeRecord(target.stateFile, outputs, target.ownHome);
+    reporter.result(nodeReport("status", target, outputs), nodeLines(target, outputs));
+    return exitCodeOf(outputs);
+  });
+}

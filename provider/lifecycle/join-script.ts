@@ -1,0 +1,23 @@
+/**
+ * The join script for a node: built in one place, so the script provision writes to the host and
+ * the one the CLI prints for a person are the same text.
+ */
+import { buildJoinScript } from "../scripts";
+import { DEFAULT_STATE_DIR, FAILURE_RULES, type JoinParams } from "../scripts/catalogue";
+import { upArgs, type DefaultedInputs } from "./inputs";
+
+export function joinPolicy(inputs: DefaultedInputs): JoinParams["policy"] {
+  return { loginUrl: inputs.loginServer ?? null, hostname: inputs.hostname ?? null, unattendedMode: "always" };
+}
+
+export function joinScriptFor(inputs: DefaultedInputs, authKey: string): string {
+  return buildJoinScript({
+    policy: joinPolicy(inputs),
+    upArgs: upArgs(inputs),
+    authKey,
+    timeoutSeconds: inputs.joinTimeoutSeconds,
+    stateDir: DEFAULT_STATE_DIR,
+    joinScriptPath: inputs.joinScriptPath,
+    rules: FAILURE_RULES,
+  });
+}
