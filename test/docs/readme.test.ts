@@ -1,0 +1,27 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+
+const root = join(__dirname, "..", "..");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { withTables } = require(join(root, "scripts", "readme-tables.js")) as { withTables: (readme: string) => string };
+
+describe("README.md", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+
+  it("has the inputs/outputs tables as generated from schema.json (run: node scripts/readme-tables.js --write)", () => {
+    expect(readme).toBe(withTables(readme));
+  });
+
+  it("gives a newcomer the two commands, and both exist in the Makefile", () => {
+    const makefile = readFileSync(join(root, "Makefile"), "utf8");
+    expect(readme).toMatch(/^make demo\b/m);
+    expect(readme).toMatch(/^make test\b/m);
+    expect(makefile).toMatch(/^demo:/m);
+    expect(makefile).toMatch(/^test:/m);
+  });
+
+  it("is what CI runs: .ci/run ends with README's test command", () => {
+    const ci = readFileSync(join(root, ".ci", "run"), "utf8").trim().split("\n");
+    expect(ci[ci.length - 1]).toBe("make test");
+  });
+});
