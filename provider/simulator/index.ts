@@ -10,14 +10,15 @@
 import { randomBytes } from "node:crypto";
 import { DEFAULT_JOIN_SCRIPT_PATH } from "../scripts/catalogue";
 import type { StepPayload } from "../transport/protocol";
-import type { BackendFactory, HostBackend, InteractiveRun } from "./backend";
+import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import type { HostState } from "./host-state";
 import { initialHostState } from "./initial-state";
 import { scenarioByName, type Scenario } from "./scenarios";
 import { SimulatedSshServer, generateEd25519KeyPair, type SimulatorStats } from "./ssh-server";
-import { tsBackendFactory } from "./ts-backend";
+import { tsBackendFactory, type RealDurations } from "./ts-backend";
 
-export type { InteractiveRun } from "./backend";
+export type { InteractiveRun, StepIo } from "./backend";
+export type { RealDurations } from "./ts-backend";
 export { ADMIN_ONLY, cleanHost, type HostState } from "./host-state";
 export { initialHostState } from "./initial-state";
 export { LATEST_TAILSCALE, OLD_TAILSCALE, SCENARIOS, scenarioByName, type JoinBehaviour, type Scenario } from "./scenarios";
@@ -40,6 +41,10 @@ export interface SimulatedHostOptions {
   allowForwarding?: boolean;
   /** TS back end: longest real pause for one modelled wait (retry delays, installs, killed attempts). */
   maxRealSleepMs?: number;
+  /** TS back end: scripted real time per step, install, attempt and retry delay (benchmarks). */
+  realDurations?: RealDurations;
+  /** Command lines other than the provider's bootstrap (a benchmark's baseline); default: refused. */
+  otherCommand?: (commandLine: string, io: StepIo) => Promise<number>;
 }
 
 export class SimulatedWindowsHost {
@@ -78,6 +83,7 @@ export class SimulatedWindowsHost {
       // No step changes OpenSSH's DefaultShell, so the scenario's initial one holds throughout.
       defaultShell: () => initial.defaultShell,
       allowForwarding: options.allowForwarding,
+      otherCommand: options.otherCommand,
     });
     try {
       await server.start();
@@ -141,7 +147,7 @@ export class SimulatedWindowsHost {
 }
 
 function backendFactory(options: SimulatedHostOptions): BackendFactory {
-  if ((options.backend ?? "ts") === "ts") return tsBackendFactory({ maxRealSleepMs: options.maxRealSleepMs });
+  if ((options.backend ?? "ts") === "ts") return tsBackendFactory({ maxRealSleepMs: options.maxRealSleepMs, realDurations: options.realDurations });
   // Loaded only when asked for, so the simulator works on machines without pwsh.
   const pwsh = require("./pwsh-backend") as { createPwshBackend?: BackendFactory };
   if (!pwsh.createPwshBackend) throw new Error("provider/simulator/pwsh-backend does not export createPwshBackend");

@@ -20,7 +20,7 @@ import {
   PROGRESS_MARK,
   type StepPayload,
 } from "../transport/protocol";
-import type { HostBackend } from "./backend";
+import type { HostBackend, StepIo } from "./backend";
 
 export type DefaultShell = "cmd" | "powershell";
 
@@ -42,6 +42,12 @@ export interface SimulatedSshServerOptions {
   defaultShell?: () => DefaultShell;
   /** Act as a jump host: accept direct-tcpip forwarding to loopback. */
   allowForwarding?: boolean;
+  /**
+   * Runs command lines other than the provider's bootstrap, the way another tool's commands would run
+   * on the host (the benchmark's one-connection-per-command baseline). Unset: they are refused.
+   * It starts at once, without waiting for stdin, as OpenSSH starts a program; resolves with the exit code.
+   */
+  otherCommand?: (commandLine: string, io: StepIo) => Promise<number>;
 }
 
 export interface SimulatorStats {
@@ -197,6 +203,15 @@ export class SimulatedSshServer {
       channel.end();
     };
     try {
+      if (this.options.otherCommand && !isProviderBootstrap(commandLine)) {
+        return exit(
+          await this.options.otherCommand(commandLine, {
+            stdout: (line) => write("stdout", line),
+            stderr: (line) => write("stderr", line),
+            signal: aborter.signal,
+          }),
+        );
+      }
       const refusal = shellRefusal(commandLine, (this.options.defaultShell ?? (() => "cmd"))());
       if (refusal) {
         for (const line of refusal.stderr) write("stderr", line);
@@ -262,11 +277,15 @@ function shellRefusal(commandLine: string, shell: DefaultShell): { stderr: strin
       };
     }
   }
-  const expected = [POWERSHELL_EXE, ...POWERSHELL_FLAGS].join(" ") + " ";
-  const encoded = commandLine.startsWith(expected) ? commandLine.slice(expected.length) : "";
-  if (encoded && decodePowerShellCommand(encoded) === BOOTSTRAP_SCRIPT) return undefined;
+  if (isProviderBootstrap(commandLine)) return undefined;
   // Real PowerShell would run anything; the simulator only knows the provider's bootstrap.
   return { stderr: [`simulated host: not the provider's bootstrap command line: ${commandLine.slice(0, 120)}`], exitCode: 1 };
+}
+
+function isProviderBootstrap(commandLine: string): boolean {
+  const expected = [POWERSHELL_EXE, ...POWERSHELL_FLAGS].join(" ") + " ";
+  const encoded = commandLine.startsWith(expected) ? commandLine.slice(expected.length) : "";
+  return encoded !== "" && decodePowerShellCommand(encoded) === BOOTSTRAP_SCRIPT;
 }
 
 function isPowerShell(program: string): boolean {

@@ -7,6 +7,8 @@
  *
  * Time is modelled, not spent: retry delays, installs and killed attempts report their real
  * durations, but the back end pauses at most `maxRealSleepMs` for each, so tests stay fast.
+ * Benchmarks script real time instead (`realDurations`): each step's own work, an installer run,
+ * a `tailscale up` attempt and the pause between attempts then take exactly the time given.
  */
 import { randomBytes } from "node:crypto";
 import { Redactor } from "../common/redact";
@@ -72,6 +74,23 @@ import { WindowsFileSystem, WindowsRegistry, joinPath, parentOf } from "./window
 export interface TsBackendOptions {
   /** Longest real pause for one modelled wait (default 20 ms). */
   maxRealSleepMs?: number;
+  /** Real time the named parts of a step take (benchmarks); they then ignore maxRealSleepMs. */
+  realDurations?: RealDurations;
+}
+
+/**
+ * Scripted real durations, in milliseconds, for benchmarks: a real host spends time in each step,
+ * and a benchmark of round trips must pay it too. Unset parts keep the modelled pause.
+ */
+export interface RealDurations {
+  /** A step's own work before it answers (starting programs, CIM and registry queries, a service restart). */
+  stepMs?: Partial<Record<StepName, number>>;
+  /** One installer run (msiexec or winget). */
+  installMs?: number;
+  /** One `tailscale up` run that ends by itself (one that hangs is still stopped at its deadline). */
+  upAttemptMs?: number;
+  /** The pause between two `tailscale up` attempts. */
+  retryDelayMs?: number;
 }
 
 /** Exit code of a powershell.exe killed because its channel closed (TerminateProcess gives 1). */
@@ -121,6 +140,7 @@ export class TsHostBackend implements HostBackend {
   private readonly files: WindowsFileSystem;
   private readonly registry: WindowsRegistry;
   private readonly maxRealSleepMs: number;
+  private readonly durations: RealDurations;
   private readonly disposed = new AbortController();
   /** `tailscale up` runs over SSH so far: scenario.join is indexed by it across join steps. */
   private upRunsOverSsh = 0;
@@ -134,6 +154,7 @@ export class TsHostBackend implements HostBackend {
     this.files = new WindowsFileSystem(this.host);
     this.registry = new WindowsRegistry(this.host);
     this.maxRealSleepMs = options.maxRealSleepMs ?? 20;
+    this.durations = options.realDurations ?? {};
   }
 
   async exec(_commandLine: string, stdin: string, io: StepIo): Promise<number> {
@@ -179,6 +200,8 @@ export class TsHostBackend implements HostBackend {
   private async runStep(step: StepName, rawParams: unknown, context: StepContext): Promise<StepTypes[StepName]["result"]> {
     const checked = checkParams(step, rawParams);
     if (!checked.ok) throw new ScriptError(`invalid parameters for step "${step}": ${checked.problems}`, "System.ArgumentException");
+    const stepMs = this.durations.stepMs?.[step];
+    if (stepMs) await this.pause(stepMs, context.signal);
     switch (step) {
       case "probe":
         return this.probe(checked.params as ProbeParams);
@@ -258,7 +281,7 @@ export class TsHostBackend implements HostBackend {
     try {
       this.startProcess("msiexec.exe", args);
       this.files.writeFile(log, msiexecLogText(exitCode, version));
-      await this.elapse(INSTALL_SECONDS, context.signal);
+      await this.elapse(INSTALL_SECONDS, context.signal, this.durations.installMs);
     } catch (error) {
       // install.ps1 removes the MSI in a `finally`, which a killed process never reaches.
       if (!(error instanceof Killed)) this.files.deleteFile(msi);
@@ -291,7 +314,7 @@ export class TsHostBackend implements HostBackend {
     if (params.version) args.push("--version", params.version);
     context.progress("installing Tailscale with winget");
     this.startProcess("winget", args);
-    await this.elapse(INSTALL_SECONDS, context.signal);
+    await this.elapse(INSTALL_SECONDS, context.signal, this.durations.installMs);
     if (installerExitCode !== 0 && installerExitCode !== 3010) {
       return {
         outcome: "failed",
@@ -339,7 +362,7 @@ export class TsHostBackend implements HostBackend {
         return { outcome: "joined", tailscaleIps: [...this.host.adapterIps], nodeName: this.nodeNameFromStatus(), attempts };
       }
       if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
-      if (number < params.attempts) await this.elapse(params.retryDelaySeconds, context.signal);
+      if (number < params.attempts) await this.elapse(params.retryDelaySeconds, context.signal, this.durations.retryDelayMs);
     }
     // Attempts exhausted. A failure no rule knows may be retried, but is not handed to a person.
     const last = attempts[attempts.length - 1];
@@ -368,15 +391,21 @@ export class TsHostBackend implements HostBackend {
       throw error;
     }
     const cli = tailscaleUpRun(behaviour, this.upContext(params.authKey, params.timeoutSeconds));
-    const run = await this.nativeRun(TAILSCALE_EXE, cli, params.timeoutSeconds + KILL_GRACE_SECONDS, signal);
+    const run = await this.nativeRun(TAILSCALE_EXE, cli, params.timeoutSeconds + KILL_GRACE_SECONDS, signal, this.durations.upAttemptMs);
     this.files.deleteFile(keyFile);
     return run;
   }
 
   /** A started program's run, as Invoke-MeshNative reports it: a hang is stopped at the deadline. */
-  private async nativeRun(filePath: string, run: UpRun, deadlineSeconds: number, signal: AbortSignal): Promise<NativeRun> {
+  private async nativeRun(
+    filePath: string,
+    run: UpRun,
+    deadlineSeconds: number,
+    signal: AbortSignal,
+    scriptedFinishMs?: number,
+  ): Promise<NativeRun> {
     const seconds = run.finished ? run.seconds : deadlineSeconds;
-    await this.elapse(seconds, signal);
+    await this.elapse(seconds, signal, run.finished ? scriptedFinishMs : undefined);
     if (run.finished) return { exitCode: run.exitCode, output: run.output.trim(), seconds };
     return { exitCode: null, output: stoppedProgramText(filePath, deadlineSeconds), seconds };
   }
@@ -599,8 +628,12 @@ export class TsHostBackend implements HostBackend {
     this.host.processLog.push(legacyCommandLine(executable, args));
   }
 
-  private async elapse(seconds: number, signal: AbortSignal): Promise<void> {
-    const ms = Math.min(seconds * 1000, this.maxRealSleepMs);
+  /** Waits for a modelled `seconds`: the scripted real time when given, else at most maxRealSleepMs. */
+  private elapse(seconds: number, signal: AbortSignal, scriptedMs?: number): Promise<void> {
+    return this.pause(scriptedMs ?? Math.min(seconds * 1000, this.maxRealSleepMs), signal);
+  }
+
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw new Killed();
     if (ms <= 0) return;
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,97 @@
+/**
+ * N simulated Windows hosts (TypeScript back end), each behind its own delay proxy, all in one
+ * scenario: the far side of the network for one benchmark case. Every host answers ours (the
+ * provider's steps) and the baseline (the seed's commands) with the same scripted durations.
+ * Connections and bytes are counted by the proxies, execs by the hosts: one instrument for both.
+ */
+import { scenarioByName, SimulatedWindowsHost } from "../provider/simulator";
+import { SeedCommandHost, type Target } from "./baseline";
+import { DelayProxy } from "./delay-proxy";
+import { realDurationsFor, type HostTiming } from "./timing";
+
+export interface FarmSpec {
+  scenario: string;
+  nodes: number;
+  oneWayDelayMs: number;
+  timing: HostTiming;
+}
+
+export interface FarmTarget extends Target {
+  /** The host key's SHA256 fingerprint (ours pins it, as production stacks do). */
+  hostKey: string;
+}
+
+/** What one node cost on the wire since the last reset. */
+export interface NodeCounts {
+  connections: number;
+  /** Execs the host ran: remote round trips after connecting. */
+  execs: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** A farm wherever it runs (this process, or a child process through farm-process.ts). */
+export interface Farm {
+  readonly targets: FarmTarget[];
+  countsPerNode(): Promise<NodeCounts[]>;
+  resetCounts(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type FarmLauncher = (spec: FarmSpec) => Promise<Farm>;
+
+interface Node {
+  host: SimulatedWindowsHost;
+  proxy: DelayProxy;
+  /** The host's exec count at the last reset (its own counter never resets). */
+  execsAtReset: number;
+}
+
+export class HostFarm implements Farm {
+  private constructor(
+    private readonly nodes: Node[],
+    readonly targets: FarmTarget[],
+  ) {}
+
+  static async start(spec: FarmSpec): Promise<HostFarm> {
+    const scenario = scenarioByName(spec.scenario);
+    const nodes = await Promise.all(
+      Array.from({ length: spec.nodes }, async (): Promise<Node> => {
+        const seedCommands = new SeedCommandHost(scenario, spec.timing);
+        const host = await SimulatedWindowsHost.start({
+          scenario,
+          realDurations: realDurationsFor(spec.timing),
+          otherCommand: seedCommands.run,
+        });
+        const proxy = await DelayProxy.start(host.port, spec.oneWayDelayMs);
+        return { host, proxy, execsAtReset: 0 };
+      }),
+    );
+    const targets = nodes.map(({ host, proxy }, index) => ({
+      host: "127.0.0.1",
+      port: proxy.port,
+      user: host.user,
+      password: host.password,
+      name: `bench-${String(index + 1).padStart(3, "0")}`,
+      hostKey: host.hostKeyFingerprint,
+    }));
+    return new HostFarm(nodes, targets);
+  }
+
+  async countsPerNode(): Promise<NodeCounts[]> {
+    return this.nodes.map(({ host, proxy, execsAtReset }) => ({ ...proxy.wire, execs: host.stats.execs - execsAtReset }));
+  }
+
+  async resetCounts(): Promise<void> {
+    for (const node of this.nodes) {
+      node.proxy.resetCounts();
+      node.execsAtReset = node.host.stats.execs;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map(async ({ host, proxy }) => Promise.all([proxy.stop(), host.stop()])));
+  }
+}
+
+export const startFarmHere: FarmLauncher = (spec) => HostFarm.start(spec);

@@ -1,0 +1,110 @@
+/**
+ * The benchmark's cases, run for each N: ours and the baseline against fresh farms of simulated
+ * hosts in the same scenario, behind the same delay, with the same scripted host work.
+ */
+import type { NodeOutputs } from "../provider/lifecycle/model";
+import type { Farm, FarmLauncher, NodeCounts } from "./farm";
+import type { HostTiming } from "./timing";
+import type { Operation, Side, WorkloadResult, WorkloadSpec } from "./workload";
+
+export interface BenchCase {
+  label: string;
+  operation: Operation;
+  scenario: string;
+  /** The state every create must end in; a run that ends elsewhere is an error, not a figure. */
+  expectState?: "joined" | "pending-manual";
+}
+
+export const CASES: readonly BenchCase[] = [
+  { label: "create (joined)", operation: "create", scenario: "already-installed-same-version", expectState: "joined" },
+  { label: "create (pending-manual)", operation: "create", scenario: "daemon-unreachable", expectState: "pending-manual" },
+  { label: "refresh", operation: "refresh", scenario: "already-installed-same-version" },
+];
+
+export interface SuiteConfig {
+  nodeCounts: readonly number[];
+  oneWayDelayMs: number;
+  timing: HostTiming;
+  launchFarm: FarmLauncher;
+  runWorkload: (spec: WorkloadSpec) => Promise<WorkloadResult>;
+  cases?: readonly BenchCase[];
+  log?: (line: string) => void;
+}
+
+export interface SideMeasurement {
+  perNode: NodeCounts[];
+  wallMs: number;
+  sampledPeakRssBytes: number;
+  processPeakRssBytes: number;
+}
+
+export interface CaseResult {
+  benchCase: BenchCase;
+  nodes: number;
+  ours: SideMeasurement;
+  baseline: SideMeasurement;
+}
+
+export async function runSuite(config: SuiteConfig): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const nodes of config.nodeCounts) {
+    for (const benchCase of config.cases ?? CASES) {
+      const started = Date.now();
+      const result =
+        benchCase.operation === "create" ? await measureCreate(config, benchCase, nodes) : await measureRefresh(config, benchCase, nodes);
+      results.push(result);
+      config.log?.(`${benchCase.label}, N=${nodes}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }
+  return results;
+}
+
+/** Each side meets hosts in the scenario's initial state: a farm each. */
+async function measureCreate(config: SuiteConfig, benchCase: BenchCase, nodes: number): Promise<CaseResult> {
+  const measure = (side: Side) =>
+    withFarm(config, benchCase, nodes, async (farm) => {
+      const measured = await measureSide(config, farm, { side, operation: "create", targets: farm.targets, timing: config.timing });
+      expectStates(benchCase, side, measured.states);
+      return measured.measurement;
+    });
+  return { benchCase, nodes, ours: await measure("ours"), baseline: await measure("baseline") };
+}
+
+/** Refresh needs created nodes: ours creates them (not measured), then both sides refresh them. */
+async function measureRefresh(config: SuiteConfig, benchCase: BenchCase, nodes: number): Promise<CaseResult> {
+  return withFarm(config, benchCase, nodes, async (farm) => {
+    const created = await config.runWorkload({ side: "ours", operation: "create", targets: farm.targets, timing: config.timing });
+    const previous: NodeOutputs[] | undefined = created.outputs;
+    if (!previous) throw new Error("the create before the refresh returned no outputs");
+    const spec = { operation: "refresh" as const, targets: farm.targets, timing: config.timing };
+    const ours = await measureSide(config, farm, { ...spec, side: "ours", previous });
+    const baseline = await measureSide(config, farm, { ...spec, side: "baseline" });
+    return { benchCase, nodes, ours: ours.measurement, baseline: baseline.measurement };
+  });
+}
+
+async function measureSide(config: SuiteConfig, farm: Farm, spec: WorkloadSpec): Promise<{ measurement: SideMeasurement; states: string[] }> {
+  await farm.resetCounts();
+  const run = await config.runWorkload(spec);
+  const perNode = await farm.countsPerNode();
+  return {
+    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes },
+    states: run.states,
+  };
+}
+
+async function withFarm<T>(config: SuiteConfig, benchCase: BenchCase, nodes: number, body: (farm: Farm) => Promise<T>): Promise<T> {
+  const farm = await config.launchFarm({ scenario: benchCase.scenario, nodes, oneWayDelayMs: config.oneWayDelayMs, timing: config.timing });
+  try {
+    return await body(farm);
+  } finally {
+    await farm.stop();
+  }
+}
+
+function expectStates(benchCase: BenchCase, side: Side, states: string[]): void {
+  const wrong = states.filter((state) => state !== benchCase.expectState);
+  if (wrong.length > 0) {
+    throw new Error(`${side}, ${benchCase.label}: ${wrong.length} node(s) ended "${wrong[0]}", expected "${benchCase.expectState}"`);
+  }
+}

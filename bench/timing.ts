@@ -1,0 +1,67 @@
+/**
+ * The real time a Windows host spends on the work itself, scripted so that a benchmark of round
+ * trips also pays it (scaled down from a real host: an MSI install takes ~25 s there, 2 s here).
+ * Ours and the baseline are built from the same pieces, and in every case the baseline's total
+ * comes to at most ours, so the difference left is the cost of connections and round trips.
+ */
+import type { RealDurations } from "../provider/simulator";
+
+export interface HostTiming {
+  /**
+   * Starting powershell.exe for one exec, paid alike by every exec of ours and of the baseline. Windows
+   * PowerShell 5.1 takes ~0.3-0.5 s to start on a real host; 0 by default, which favours the baseline.
+   */
+  processStartMs: number;
+  /** One small piece of work: a check (Get-Service, Test-Path, a registry read) or one change (a registry value, a file). */
+  smallCommandMs: number;
+  /** Restart-Service Tailscale. */
+  serviceRestartMs: number;
+  /** One installer run (msiexec or winget). */
+  installMs: number;
+  /** One `tailscale up` attempt that ends by itself. */
+  upAttemptMs: number;
+  /** The pause between two failed attempts. */
+  retryDelayMs: number;
+}
+
+export const DEFAULT_TIMING: HostTiming = {
+  processStartMs: 0,
+  smallCommandMs: 8,
+  serviceRestartMs: 200,
+  installMs: 2000,
+  upAttemptMs: 300,
+  retryDelayMs: 200,
+};
+
+/** Every duration times `factor` (0: the network and protocol alone; 12.5: about a real host's). */
+export function scaleTiming(timing: HostTiming, factor: number): HostTiming {
+  const scale = (ms: number) => Math.round(ms * factor);
+  return {
+    processStartMs: scale(timing.processStartMs),
+    smallCommandMs: scale(timing.smallCommandMs),
+    serviceRestartMs: scale(timing.serviceRestartMs),
+    installMs: scale(timing.installMs),
+    upAttemptMs: scale(timing.upAttemptMs),
+    retryDelayMs: scale(timing.retryDelayMs),
+  };
+}
+
+/** The probe reads at least this many things the baseline reads one command each (version, service, policy, join script, key files, addresses). */
+const PROBE_CHECKS = 6;
+/** The join step's small work besides the restart: three policy values, then the node's name or the join script. */
+const JOIN_SMALL_WORK = 4;
+
+/** What the simulated host spends in ours: the same pieces, grouped by step. */
+export function realDurationsFor(timing: HostTiming): RealDurations {
+  return {
+    stepMs: {
+      probe: timing.processStartMs + PROBE_CHECKS * timing.smallCommandMs,
+      install: timing.processStartMs,
+      join: timing.processStartMs + timing.serviceRestartMs + JOIN_SMALL_WORK * timing.smallCommandMs,
+      cleanup: timing.processStartMs,
+    },
+    installMs: timing.installMs,
+    upAttemptMs: timing.upAttemptMs,
+    retryDelayMs: timing.retryDelayMs,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * CI smoke of the benchmark (bench/): the same code `make bench` runs, at N = 1 and 10 over a small
+ * delay, all in this process. It asserts the structural targets only (connections and round trips
+ * per node), never a timing: those belong to `make bench` on a quiet machine.
+ */
+import { startFarmHere } from "../../bench/farm";
+import { checkTargets, markdownTable, TARGETS } from "../../bench/report";
+import { CASES, runSuite, type CaseResult } from "../../bench/suite";
+import type { HostTiming } from "../../bench/timing";
+import { runWorkload } from "../../bench/workload";
+
+/** Short host work: the smoke checks structure, not speed. */
+const QUICK_TIMING: HostTiming = { processStartMs: 0, smallCommandMs: 1, serviceRestartMs: 5, installMs: 20, upAttemptMs: 5, retryDelayMs: 5 };
+
+let results: CaseResult[];
+
+beforeAll(async () => {
+  results = await runSuite({
+    nodeCounts: [1, 10],
+    oneWayDelayMs: 2,
+    timing: QUICK_TIMING,
+    launchFarm: startFarmHere,
+    runWorkload,
+  });
+}, 30_000);
+
+const forOperation = (operation: "create" | "refresh") => results.filter((r) => r.benchCase.operation === operation);
+
+test("every case ran at every N, each node counted", () => {
+  expect(results.map((r) => `${r.benchCase.label}@${r.nodes}`)).toEqual([1, 10].flatMap((n) => CASES.map((c) => `${c.label}@${n}`)));
+  for (const r of results) {
+    expect(r.ours.perNode).toHaveLength(r.nodes);
+    expect(r.baseline.perNode).toHaveLength(r.nodes);
+  }
+});
+
+test("create: one connection and at most three round trips per node", () => {
+  for (const r of forOperation("create")) {
+    for (const node of r.ours.perNode) {
+      expect(node.connections).toBe(TARGETS.createConnections);
+      expect(node.execs).toBeGreaterThanOrEqual(1);
+      expect(node.execs).toBeLessThanOrEqual(TARGETS.createRoundTrips);
+    }
+  }
+});
+
+test("refresh: one connection and one round trip per node", () => {
+  for (const r of forOperation("refresh")) {
+    for (const node of r.ours.perNode) {
+      expect(node.connections).toBe(TARGETS.refreshConnections);
+      expect(node.execs).toBe(TARGETS.refreshRoundTrips);
+    }
+  }
+});
+
+test("the baseline opens a connection per command, so more than ours", () => {
+  for (const r of results) {
+    for (const [index, node] of r.baseline.perNode.entries()) {
+      expect(node.connections).toBe(node.execs);
+      expect(node.connections).toBeGreaterThan(r.ours.perNode[index].connections);
+    }
+  }
+});
+
+test("the report renders every case and checks every target", () => {
+  const table = markdownTable(results);
+  for (const c of CASES) expect(table).toContain(`| ${c.label} | 10 |`);
+  const checks = checkTargets(results);
+  expect(checks.filter((c) => /connection/.test(c.target)).every((c) => c.met)).toBe(true);
+});
