@@ -94,7 +94,8 @@ export interface Attempt {
  *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the
  *          log kept (its tail is returned). winget: `winget install --id Tailscale.Tailscale --source winget
  *          --silent --accept-package-agreements --accept-source-agreements [--version <v>]`; no winget = failed.
- * join     1. creates <stateDir> (ACL: Administrators and SYSTEM only, not inherited);
+ * join     1. creates <stateDir> (ACL: Administrators and SYSTEM only, not inherited) and removes every
+ *             <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
  *             set, UnattendedMode=always; a null value is removed);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,

@@ -1,0 +1,165 @@
+# Shared by every step: prepended to the step's own text, so the whole is one constant script.
+# Windows PowerShell 5.1. The bootstrap (provider/transport/protocol.ts) invokes the step with its
+# parameters as the single argument; values are only ever data, never code.
+param($Params)
+
+Set-StrictMode -Version 2.0
+
+$TailscaleExe = 'C:\Program Files\Tailscale\tailscale.exe'
+$TailscaleService = 'Tailscale'
+# Policy keys in the order Tailscale reads them.
+$PolicyKey = 'HKLM:\SOFTWARE\Policies\Tailscale'
+$LegacyPolicyKey = 'HKLM:\SOFTWARE\Tailscale IPN'
+# SIDs, not names: account names are localized ("Administratoren", "Administrateurs").
+$AdministratorsSid = 'S-1-5-32-544'
+$SystemSid = 'S-1-5-18'
+$Redacted = '[redacted]'
+
+function Invoke-MeshNative([string]$FilePath, [string[]]$ArgumentList, [int]$TimeoutSeconds) {
+    # Runs a program with each argument passed on its own (never a command string) and returns its
+    # exit code and output; stops it after $TimeoutSeconds. It runs in a separate runspace so this
+    # one can wait with a deadline, and so the step's $ErrorActionPreference = 'Stop' does not turn
+    # the program's stderr lines into terminating errors (Windows PowerShell 5.1 does, with 2>&1).
+    for ($index = 0; $index -lt $ArgumentList.Count; $index++) {
+        # Windows PowerShell 5.1 drops empty arguments, does not escape embedded double quotes, and
+        # quotes an argument with whitespace without doubling a final backslash (which then escapes
+        # the closing quote): such an argument would reach the program altered, so it is refused.
+        $argument = $ArgumentList[$index]
+        if ($argument -eq '' -or $argument.Contains('"') -or ($argument -match '\s' -and $argument.EndsWith('\'))) {
+            throw "argument $($index + 1) for $FilePath is empty, contains a double quote, or ends in a backslash after whitespace; Windows PowerShell 5.1 cannot pass it intact"
+        }
+    }
+    $program = (Get-Command -Name $FilePath -CommandType Application -ErrorAction Stop | Select-Object -First 1).Path
+    $runner = [PowerShell]::Create()
+    try {
+        $null = $runner.AddScript('param($Program, $Arguments) & $Program @Arguments 2>&1 | ForEach-Object { [string]$_ }')
+        $null = $runner.AddArgument($program).AddArgument($ArgumentList)
+        $output = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $pending = $runner.BeginInvoke((New-Object 'System.Management.Automation.PSDataCollection[psobject]'), $output)
+        $finished = $pending.AsyncWaitHandle.WaitOne($TimeoutSeconds * 1000)
+        $exitCode = $null
+        if ($finished) {
+            $null = $runner.EndInvoke($pending)
+            $exitCode = [int]$runner.Runspace.SessionStateProxy.GetVariable('LASTEXITCODE')
+        } else {
+            # Stopping the pipeline kills the program.
+            $runner.Stop()
+        }
+        $text = (@($output) -join "`n").Trim()
+        if (-not $finished) {
+            $text = ("$text`n" + "stopped: $FilePath timed out after $TimeoutSeconds s").Trim()
+        }
+        @{ exitCode = $exitCode; output = $text; timedOut = -not $finished; seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1) }
+    } finally {
+        $runner.Dispose()
+    }
+}
+
+function Set-MeshAdminOnlyAcl([string]$Path, [switch]$Container) {
+    # Explicit grants for Administrators and SYSTEM only, inheritance removed: nobody else can read.
+    # A folder is named without its trailing backslash, which 5.1 could not pass intact.
+    $Path = $Path -replace '([^\\:])\\+$', '$1'
+    $inherit = ''
+    if ($Container) { $inherit = '(OI)(CI)' }
+    $grants = @("*$($AdministratorsSid):$($inherit)F", "*$($SystemSid):$($inherit)F")
+    $run = Invoke-MeshNative -FilePath 'icacls.exe' -ArgumentList (@($Path, '/inheritance:r', '/grant:r') + $grants) -TimeoutSeconds 60
+    if ($run.exitCode -ne 0) { throw "icacls could not restrict $Path to Administrators and SYSTEM: $($run.output)" }
+}
+
+function New-MeshProtectedDirectory([string]$Path) {
+    # The state directory: files created inside inherit its admin-only ACL from their first byte.
+    if (-not (Test-Path -LiteralPath $Path -PathType Container)) {
+        $null = New-Item -Path $Path -ItemType Directory -Force
+    }
+    Set-MeshAdminOnlyAcl -Path $Path -Container
+}
+
+function Join-MeshPath([string]$Directory, [string]$Name) {
+    $Directory.TrimEnd('\') + '\' + $Name
+}
+
+function Write-MeshFile([string]$Path, [string]$Text) {
+    # Exact UTF-8 bytes: no byte order mark and no added newline (`tailscale up --auth-key=file:`
+    # would read a BOM as part of the key).
+    Set-Content -LiteralPath $Path -Value ([Text.Encoding]::UTF8.GetBytes($Text)) -Encoding Byte
+}
+
+function Protect-MeshSecret([string]$Text, [string]$Secret) {
+    if ([string]::IsNullOrEmpty($Secret)) { return $Text }
+    $Text.Replace($Secret, $Redacted)
+}
+
+function Set-MeshPolicy($Policy) {
+    # Tailscale reads these at service start; a null value is removed rather than left behind.
+    if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }
+    $values = [ordered]@{ LoginURL = $Policy.loginUrl; Hostname = $Policy.hostname; UnattendedMode = $Policy.unattendedMode }
+    foreach ($name in $values.Keys) {
+        if ($null -eq $values[$name]) {
+            Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
+        } else {
+            Set-ItemProperty -LiteralPath $PolicyKey -Name $name -Value ([string]$values[$name])
+        }
+    }
+}
+
+function Get-MeshPolicyValue([string]$Name) {
+    foreach ($key in @($PolicyKey, $LegacyPolicyKey)) {
+        $item = Get-ItemProperty -LiteralPath $key -Name $Name -ErrorAction SilentlyContinue
+        if ($null -ne $item) { return [string]$item.$Name }
+    }
+    $null
+}
+
+function Restart-MeshService {
+    # Returns $null once the service is Running, otherwise what went wrong.
+    try {
+        Set-Service -Name $TailscaleService -StartupType Automatic
+        Restart-Service -Name $TailscaleService -Force
+    } catch {
+        return [string]$_.Exception.Message
+    }
+    $deadline = (Get-Date).AddSeconds(30)
+    while ([string](Get-Service -Name $TailscaleService).Status -ne 'Running') {
+        if ((Get-Date) -gt $deadline) { return "the $TailscaleService service did not reach Running within 30 s" }
+        Start-Sleep -Seconds 1
+    }
+    $null
+}
+
+function Get-MeshTailscaleVersion {
+    # `tailscale version` reads no daemon state, so it works over SSH; its first line is the version.
+    if (-not (Test-Path -LiteralPath $TailscaleExe -PathType Leaf)) { return $null }
+    $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('version') -TimeoutSeconds 30
+    if ($run.exitCode -ne 0) { return $null }
+    ($run.output -split "`n")[0].Trim()
+}
+
+function Test-MeshAddress([string]$Address) {
+    # Tailscale's ranges: 100.64.0.0/10 and fd7a:115c:a1e0::/48.
+    if ($Address -match '^100\.(\d{1,3})\.\d{1,3}\.\d{1,3}$') {
+        $second = [int]$Matches[1]
+        return ($second -ge 64 -and $second -le 127)
+    }
+    $Address -like 'fd7a:115c:a1e0:*'
+}
+
+function Get-MeshTailscaleAddress {
+    # The adapter is found by its driver's description: its name can be changed by anyone.
+    foreach ($adapter in @(Get-NetAdapter -InterfaceDescription 'Tailscale Tunnel*' -ErrorAction SilentlyContinue)) {
+        foreach ($address in @(Get-NetIPAddress -InterfaceIndex $adapter.ifIndex -ErrorAction SilentlyContinue)) {
+            if (Test-MeshAddress -Address $address.IPAddress) { [string]$address.IPAddress }
+        }
+    }
+}
+
+function Get-MeshKeyFile([string]$StateDir) {
+    if (Test-Path -LiteralPath $StateDir -PathType Container) {
+        Get-ChildItem -LiteralPath $StateDir -Filter 'authkey-*.txt' -File | ForEach-Object { $_.FullName }
+    }
+}
+
+function Test-MeshAdministrator {
+    $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+    ([Security.Principal.WindowsPrincipal]$identity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+}

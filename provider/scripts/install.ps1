@@ -1,0 +1,62 @@
+# install: installs or upgrades Tailscale, from its MSI (the default) or with winget.
+New-MeshProtectedDirectory -Path $Params.stateDir
+
+if ($Params.method -eq 'winget') {
+    # winget is often missing over SSH or as SYSTEM: say so plainly instead of failing on the call.
+    if ($null -eq (Get-Command -Name 'winget' -CommandType Application -ErrorAction SilentlyContinue)) {
+        return @{ outcome = 'failed'; exitCode = $null; message = 'winget is not available on this host; use the msi install method'; logTail = '' }
+    }
+    $arguments = @('install', '--id', 'Tailscale.Tailscale', '--source', 'winget', '--silent', '--accept-package-agreements', '--accept-source-agreements')
+    if ($Params.version) { $arguments += @('--version', $Params.version) }
+    Write-MeshProgress 'installing Tailscale with winget'
+    $run = Invoke-MeshNative -FilePath 'winget' -ArgumentList $arguments -TimeoutSeconds 900
+    if ($run.exitCode -ne 0) {
+        return @{ outcome = 'failed'; exitCode = $run.exitCode; message = "winget install failed (exit code $($run.exitCode))"; logTail = $run.output }
+    }
+    return @{ outcome = 'installed'; version = Get-MeshTailscaleVersion; exitCode = 0; rebootRequired = $false }
+}
+
+$msiPath = Join-MeshPath -Directory $Params.stateDir -Name 'tailscale-setup.msi'
+$logPath = Join-MeshPath -Directory $Params.stateDir -Name 'install.log'
+$url = $Params.msiUrl
+if (-not $url) {
+    # Older Windows PowerShell offers only TLS 1.0 by default; pkgs.tailscale.com needs 1.2.
+    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+    $arch = $env:PROCESSOR_ARCHITEW6432
+    if (-not $arch) { $arch = $env:PROCESSOR_ARCHITECTURE }
+    $arch = switch ($arch) {
+        'ARM64' { 'arm64' }
+        'x86' { 'x86' }
+        default { 'amd64' }
+    }
+    if ($Params.version) {
+        $url = "https://pkgs.tailscale.com/stable/tailscale-setup-$($Params.version)-$arch.msi"
+    } else {
+        $index = Invoke-RestMethod -Uri 'https://pkgs.tailscale.com/stable/?mode=json&os=windows' -UseBasicParsing
+        $url = 'https://pkgs.tailscale.com/stable/' + $index.MSIs.$arch
+    }
+}
+
+$arguments = @('/i', $msiPath, '/quiet', '/norestart', '/qn', '/L*v', $logPath, 'TS_UNATTENDEDMODE=always', 'TS_NOLAUNCH=1')
+if ($Params.loginServer) { $arguments += "TS_LOGINURL=$($Params.loginServer)" }
+try {
+    Write-MeshProgress "downloading $url"
+    Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+    Write-MeshProgress 'running the Tailscale installer'
+    $run = Invoke-MeshNative -FilePath 'msiexec.exe' -ArgumentList $arguments -TimeoutSeconds 900
+} finally {
+    Remove-Item -LiteralPath $msiPath -Force -ErrorAction SilentlyContinue
+}
+
+# 3010: installed, and Windows wants a reboot at some point; the service runs already.
+if ($run.exitCode -eq 0 -or $run.exitCode -eq 3010) {
+    Remove-Item -LiteralPath $logPath -Force -ErrorAction SilentlyContinue
+    return @{ outcome = 'installed'; version = Get-MeshTailscaleVersion; exitCode = $run.exitCode; rebootRequired = ($run.exitCode -eq 3010) }
+}
+$logTail = ''
+$message = "msiexec failed (exit code $($run.exitCode)); its log is $logPath"
+if ($run.timedOut) { $message = "msiexec did not finish within 900 s and was stopped; its log is $logPath" }
+if (Test-Path -LiteralPath $logPath -PathType Leaf) {
+    $logTail = (Get-Content -LiteralPath $logPath -Tail 40) -join "`n"
+}
+@{ outcome = 'failed'; exitCode = $run.exitCode; message = $message; logTail = $logTail }

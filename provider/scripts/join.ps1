@@ -1,0 +1,115 @@
+# join: configures Tailscale and runs `tailscale up`, every attempt and retry on the host (one round
+# trip). When Windows session isolation keeps the CLI from the daemon, it leaves the join script for
+# a person to run in an interactive session.
+
+function Complete-MeshUpArgument([string[]]$UpArgs, [int]$TimeoutSeconds) {
+    # --unattended keeps the node up once the CLI exits; --reset makes these flags the whole
+    # configuration; --timeout bounds the wait for Running.
+    $UpArgs
+    if (-not ($UpArgs -match '^--unattended(=|$)')) { '--unattended' }
+    if (-not ($UpArgs -match '^--reset(=|$)')) { '--reset' }
+    if (-not ($UpArgs -match '^--timeout(=|$)')) { "--timeout=$($TimeoutSeconds)s" }
+}
+
+function Find-MeshFailureRule([string]$Output, $Rules) {
+    foreach ($rule in $Rules) {
+        if ($Output -match $rule.pattern) { return $rule }
+    }
+    $null
+}
+
+function Wait-MeshTailscaleAddress {
+    # `up` returns once the node is Running; the adapter can take a moment to show its address.
+    for ($second = 0; $second -lt 10; $second++) {
+        $addresses = @(Get-MeshTailscaleAddress)
+        if ($addresses.Count -gt 0) { return $addresses }
+        Start-Sleep -Seconds 1
+    }
+}
+
+function Get-MeshNodeName {
+    # Best effort: the name the control server gave the node (it can differ from the one asked for).
+    $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('status', '--json') -TimeoutSeconds 30
+    if ($run.exitCode -ne 0) { return $null }
+    try {
+        $self = ($run.output | ConvertFrom-Json).Self
+        if ([string]$self.DNSName) { return ([string]$self.DNSName).Split('.')[0] }
+        return [string]$self.HostName
+    } catch {
+        return $null
+    }
+}
+
+function Write-MeshJoinScript {
+    # Staged inside the protected state directory, so it is admin-only from its first byte, given its
+    # own protected ACL, then moved into place (a move keeps the ACL): Users never can read the key.
+    $staging = Join-MeshPath -Directory $Params.stateDir -Name ('join-mesh-' + [guid]::NewGuid().ToString('N') + '.ps1')
+    try {
+        Write-MeshFile -Path $staging -Text $Params.joinScriptText
+        Set-MeshAdminOnlyAcl -Path $staging
+        # The parent folder (5.1's -LiteralPath parameter set has no -Parent: it is the default).
+        $folder = Split-Path -LiteralPath $Params.joinScriptPath
+        if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+            $null = New-Item -Path $folder -ItemType Directory -Force
+        }
+        Move-Item -LiteralPath $staging -Destination $Params.joinScriptPath -Force
+    } finally {
+        Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue
+    }
+}
+
+New-MeshProtectedDirectory -Path $Params.stateDir
+# A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
+    Remove-Item -LiteralPath $staleKeyFile -Force
+}
+Set-MeshPolicy -Policy $Params.policy
+$serviceProblem = Restart-MeshService
+if ($serviceProblem) {
+    return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }
+}
+
+$attempts = New-Object System.Collections.ArrayList
+$upArguments = @('up') + @(Complete-MeshUpArgument -UpArgs $Params.upArgs -TimeoutSeconds $Params.timeoutSeconds)
+$rule = $null
+$last = $null
+for ($number = 1; $number -le $Params.attempts; $number++) {
+    Write-MeshProgress "tailscale up: attempt $number of $($Params.attempts)" @{ attempt = $number; of = $Params.attempts }
+    $keyFile = Join-MeshPath -Directory $Params.stateDir -Name ('authkey-' + [guid]::NewGuid().ToString('N') + '.txt')
+    try {
+        Write-MeshFile -Path $keyFile -Text $Params.authKey
+        # Killed if it outlives its own --timeout by 15 s.
+        $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList ($upArguments + "--auth-key=file:$keyFile") -TimeoutSeconds ($Params.timeoutSeconds + 15)
+    } finally {
+        Remove-Item -LiteralPath $keyFile -Force -ErrorAction SilentlyContinue
+    }
+
+    $message = Protect-MeshSecret -Text $run.output -Secret $Params.authKey
+    $rule = $null
+    $class = 'joined'
+    if ($run.exitCode -ne 0) {
+        $rule = Find-MeshFailureRule -Output $message -Rules $Params.rules
+        $class = 'other'
+        if ($rule) { $class = $rule.class }
+    }
+    $last = @{ number = $number; class = $class; message = $message; seconds = $run.seconds }
+    $null = $attempts.Add($last)
+
+    if ($class -eq 'joined') {
+        # The join script (if an earlier run left one) holds a key that is no longer needed.
+        if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
+            Remove-Item -LiteralPath $Params.joinScriptPath -Force
+        }
+        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts }
+    }
+    if ($rule -and -not $rule.retry) {
+        return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }
+    }
+    if ($number -lt $Params.attempts) { Start-Sleep -Seconds $Params.retryDelaySeconds }
+}
+
+# Attempts exhausted. An unknown failure (no rule) may be retried but is not handed to a person.
+if ($rule -and $rule.manual) {
+    Write-MeshJoinScript
+    return @{ outcome = 'pending-manual'; reason = $last.class; attempts = $attempts }
+}
+@{ outcome = 'failed'; reason = $last.class; message = $last.message; attempts = $attempts }

@@ -1,0 +1,25 @@
+# probe: what the host looks like now, in one round trip. Changes nothing.
+$os = Get-CimInstance -ClassName Win32_OperatingSystem
+$service = Get-Service -Name $TailscaleService -ErrorAction SilentlyContinue
+$serviceState = $null
+if ($null -ne $service) {
+    $serviceState = @{ status = [string]$service.Status; startType = [string]$service.StartType }
+}
+@{
+    computerName = $env:COMPUTERNAME
+    os = @{ caption = [string]$os.Caption; version = [string]$os.Version }
+    # Get-Host, not $PSVersionTable: the same version under powershell.exe, and a simulated host can answer it.
+    powershellVersion = (Get-Host).Version.ToString()
+    isAdmin = Test-MeshAdministrator
+    tailscale = @{ installed = (Test-Path -LiteralPath $TailscaleExe -PathType Leaf); version = Get-MeshTailscaleVersion }
+    service = $serviceState
+    policy = @{
+        loginUrl = Get-MeshPolicyValue -Name 'LoginURL'
+        unattendedMode = Get-MeshPolicyValue -Name 'UnattendedMode'
+        hostname = Get-MeshPolicyValue -Name 'Hostname'
+    }
+    joinScriptPresent = Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf
+    keyFiles = @(Get-MeshKeyFile -StateDir $Params.stateDir)
+    tailscaleIps = @(Get-MeshTailscaleAddress)
+    wingetAvailable = $null -ne (Get-Command -Name 'winget' -CommandType Application -ErrorAction SilentlyContinue)
+}
