@@ -110,8 +110,10 @@ const DRIFT_MEANINGS: Record<DriftKind, string> = {
   "service-disabled": "the Tailscale service is disabled; `provision` sets it back to Automatic",
   "login-url-changed": "the LoginURL policy on the host differs from the login server; `provision` rewrites it and joins again",
   "not-connected": "the node has no Tailscale address although it had joined; `provision` joins again",
+  "node-missing": "the control server has no node for this host although it had joined (deleted there?); `provision` joins again",
   "join-script-present": "the join script (it holds an auth key) is still on the host although the node has joined; `provision` removes it",
-  "key-file-present": "an auth-key file was left in the provider's state directory on the host; `remove` deletes it",
+  "key-file-present": "an auth-key file was left in the provider's state directory on the host; `provision` (or `remove`) deletes it",
+  "minted-key-not-expired": "the key minted for the manual join is still valid although the node has joined; `provision` expires it",
 };
 
 export function driftMeaning(kind: string): string {

@@ -18,6 +18,7 @@ import { pickNode } from "./node-match";
 import {
   DEFAULT_CONTROL_TIMEOUT_MS,
   checkAuthKeyRequest,
+  type AuthKeyReference,
   type AuthKeyRequest,
   type ControlNode,
   type ControlServerClient,
@@ -58,6 +59,7 @@ type NodeAnswer = z.infer<typeof NodeAnswer>;
 const ListNodesAnswer = z.object({ nodes: z.array(NodeAnswer).nullish() });
 const ListUsersAnswer = z.object({ users: z.array(z.object({ id: z.string(), name: z.string() })).nullish() });
 const CreateKeyAnswer = z.object({ preAuthKey: z.object({ id: z.string(), key: z.string() }) });
+const ListKeysAnswer = z.object({ preAuthKeys: z.array(z.object({ id: z.string(), key: z.string() })).nullish() });
 const AnyAnswer = z.unknown();
 
 const HEADSCALE_AUTH_HINTS = {
@@ -98,7 +100,11 @@ export class HeadscaleClient implements ControlServerClient {
   }
 
   async findNode(query: NodeQuery): Promise<ControlNode | null> {
-    return pickNode(await this.listNodes("find node"), query);
+    return pickNode(await this.nodes("find node"), query);
+  }
+
+  listNodes(): Promise<ControlNode[]> {
+    return this.nodes("list nodes");
   }
 
   async mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey> {
@@ -118,10 +124,17 @@ export class HeadscaleClient implements ControlServerClient {
     return { key: answer.preAuthKey.key, id: answer.preAuthKey.id };
   }
 
-  async expireAuthKey(key: MintedAuthKey): Promise<void> {
+  async expireAuthKey(key: AuthKeyReference): Promise<void> {
     const purpose = "expire auth key";
     const dialect = await this.detectApi();
-    const body = dialect.expireBy === "id" ? { id: key.id } : { user: await this.keyUser(dialect, purpose), key: key.key };
+    let body: Record<string, unknown> = { id: key.id };
+    if (dialect.expireBy === "user-and-key") {
+      const user = await this.keyUser(dialect, purpose);
+      const text = key.key ?? (await this.keyText(user, key.id, purpose));
+      // The server no longer lists the key: nothing left to expire.
+      if (text === undefined) return;
+      body = { user, key: text };
+    }
     await this.api.call({ purpose, method: "POST", path: "/api/v1/preauthkey/expire", body }, AnyAnswer);
   }
 
@@ -141,7 +154,7 @@ export class HeadscaleClient implements ControlServerClient {
     if (isSuccess(response)) return;
     if (response.status === 401 || response.status === 403) throw this.api.failure(request, response);
     // A missing node is answered with 404 by some versions and 500 "record not found" by others: look.
-    const nodes = await this.listNodes(purpose);
+    const nodes = await this.nodes(purpose);
     if (nodes.some((node) => node.id === id)) throw this.api.failure(request, response);
   }
 
@@ -219,7 +232,16 @@ export class HeadscaleClient implements ControlServerClient {
     });
   }
 
-  private async listNodes(purpose: string): Promise<ControlNode[]> {
+  /** Up to 0.27 the user's key listing shows each key whole; undefined when the id is not among them. */
+  private async keyText(user: string | undefined, id: string, purpose: string): Promise<string | undefined> {
+    const query = user === undefined ? undefined : { user };
+    const answer = await this.api.call({ purpose, method: "GET", path: "/api/v1/preauthkey", query }, ListKeysAnswer);
+    const text = (answer.preAuthKeys ?? []).find((candidate) => candidate.id === id)?.key;
+    this.redactor.add(text);
+    return text;
+  }
+
+  private async nodes(purpose: string): Promise<ControlNode[]> {
     const answer = await this.api.call({ purpose, method: "GET", path: "/api/v1/node" }, ListNodesAnswer);
     return (answer.nodes ?? []).map(toControlNode);
   }

@@ -13,6 +13,7 @@ import { pickNode } from "./node-match";
 import {
   DEFAULT_CONTROL_TIMEOUT_MS,
   checkAuthKeyRequest,
+  type AuthKeyReference,
   type AuthKeyRequest,
   type ControlNode,
   type ControlServerClient,
@@ -75,9 +76,11 @@ export class TailscaleClient implements ControlServerClient {
   }
 
   async findNode(query: NodeQuery): Promise<ControlNode | null> {
-    const request: ApiRequest = { purpose: "find node", method: "GET", path: `${this.tailnetPath}/devices` };
-    const answer = await this.api.call(request, ListDevicesAnswer);
-    return pickNode((answer.devices ?? []).flatMap(toControlNode), query);
+    return pickNode(await this.devices("find node"), query);
+  }
+
+  listNodes(): Promise<ControlNode[]> {
+    return this.devices("list nodes");
   }
 
   async mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey> {
@@ -100,7 +103,7 @@ export class TailscaleClient implements ControlServerClient {
     return { key: answer.key, id: answer.id };
   }
 
-  async expireAuthKey(key: MintedAuthKey): Promise<void> {
+  async expireAuthKey(key: AuthKeyReference): Promise<void> {
     await this.deleteIfPresent({
       purpose: "expire auth key",
       method: "DELETE",
@@ -118,6 +121,12 @@ export class TailscaleClient implements ControlServerClient {
       });
     }
     await this.deleteIfPresent({ purpose: "delete node", method: "DELETE", path: `/api/v2/device/${encodeURIComponent(id)}` });
+  }
+
+  private async devices(purpose: string): Promise<ControlNode[]> {
+    const request: ApiRequest = { purpose, method: "GET", path: `${this.tailnetPath}/devices` };
+    const answer = await this.api.call(request, ListDevicesAnswer);
+    return (answer.devices ?? []).flatMap(toControlNode);
   }
 
   /** A 404 means it is already gone, which is what the caller wants. */

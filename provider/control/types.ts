@@ -68,14 +68,22 @@ export interface MintedAuthKey {
   id: string;
 }
 
+/**
+ * A key to expire: its id, and its text when the caller still has it. Headscale up to 0.27 expires a
+ * key by its text; without it the client looks the text up by id.
+ */
+export type AuthKeyReference = Pick<MintedAuthKey, "id"> & Partial<Pick<MintedAuthKey, "key">>;
+
 export interface ControlServerClient {
   /** e.g. "headscale https://hs.example.com"; used in errors and progress lines. */
   readonly label: string;
   /** The best match by address, then by name (online and recently seen first); null when none. */
   findNode(query: NodeQuery): Promise<ControlNode | null>;
+  /** Every node of the server (of the tailnet), for callers that match them themselves. */
+  listNodes(): Promise<ControlNode[]>;
   mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey>;
   /** Makes the key unusable; expiring it again is not an error. */
-  expireAuthKey(key: MintedAuthKey): Promise<void>;
+  expireAuthKey(key: AuthKeyReference): Promise<void>;
   /** Removes the node. A node the server no longer has counts as done. */
   deleteNode(id: string): Promise<void>;
 }

@@ -606,6 +606,10 @@ const installSchema = properties(
   "how Tailscale is installed: { method, version, msiUrl }",
 );
 
+/** A minted key must outlive a join step with its retries; Tailscale's API accepts at most 90 days. */
+const MIN_KEY_EXPIRY_SECONDS = 300;
+const MAX_KEY_EXPIRY_SECONDS = 90 * 24 * 3600;
+
 const controlServerSchema = properties(
   "controlServer",
   {
@@ -614,8 +618,13 @@ const controlServerSchema = properties(
     apiKey: text(token("the control server's API key"), "the control server's API key (used to mint auth keys and remove nodes)"),
     tailnet: text(tailnetProblem).optional(),
     user: text(printable("the Headscale user the node belongs to (its name, or its numeric id from Headscale 0.26)")).optional(),
+    keyExpirySeconds: wholeNumber(
+      MIN_KEY_EXPIRY_SECONDS,
+      MAX_KEY_EXPIRY_SECONDS,
+      "seconds a key minted for this node stays valid (default 86400); it is expired once the node joins, so this is how long a person has to run the join script",
+    ).optional(),
   },
-  "the control server's API: { kind, url, apiKey, tailnet, user }",
+  "the control server's API: { kind, url, apiKey, tailnet, user, keyExpirySeconds }",
 );
 
 const onDeleteSchema = properties(
@@ -795,6 +804,13 @@ function relationFailures(raw: unknown): CheckFailure[] {
         reason: "is required to mint an auth key on Headscale when authKey is not set: the Headscale user the node will belong to",
       });
     }
+  }
+
+  if (isRecord(raw.onDelete) && raw.onDelete.removeFromControlServer === true && !given(controlServer)) {
+    failures.push({
+      property: "onDelete.removeFromControlServer",
+      reason: "needs controlServer: the node is removed through the control server's API; set controlServer, or remove this flag",
+    });
   }
 
   const install = raw.install;

@@ -1,11 +1,18 @@
 /**
- * read (pulumi refresh): one connection, one passive probe, nothing changed on the host. What the
- * probe finds that differs from the declared state is reported as `drift`, which makes the next
- * `pulumi up` run an update that repairs it.
+ * read (pulumi refresh): one connection, one passive probe, nothing changed on the host. With a
+ * `controlServer`, its node list is fetched at the same time, and this host's node is picked from
+ * it once the probe has said which addresses the host has. What differs from the declared state is
+ * reported as `drift`, which makes the next `pulumi up` run an update that repairs it.
+ *
+ * Neither side can sink the other: an unreachable host keeps the last known state, and a control
+ * server that is down or refuses the API key leaves the host's view, with a warning.
  */
 import { isMeshError } from "../common/errors";
+import { Redactor } from "../common/redact";
+import type { ControlNode } from "../control";
 import { DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
-import { connectionSettings, secretsOf, withDefaults } from "./inputs";
+import { controlNodeOutput, matchNode, readControlServer, type ControlReading } from "./control";
+import { connectionSettings, secretsOf, withDefaults, type DefaultedInputs } from "./inputs";
 import type { NodeOutputs } from "./model";
 import { withOperation, type OperationOptions } from "./operation";
 import { withoutUndefined } from "./outputs";
@@ -19,8 +26,10 @@ export type DriftKind =
   | "service-disabled"
   | "login-url-changed"
   | "not-connected"
+  | "node-missing"
   | "join-script-present"
-  | "key-file-present";
+  | "key-file-present"
+  | "minted-key-not-expired";
 
 export interface ReadOutcome {
   outputs: NodeOutputs;
@@ -30,47 +39,100 @@ export interface ReadOutcome {
 
 export async function readNode(previous: NodeOutputs, options: OperationOptions = {}): Promise<ReadOutcome> {
   const inputs = withDefaults(previous);
-  const settings = connectionSettings(inputs.connection, previous.hostKey);
+  const redactor = new Redactor(secretsOf(inputs));
+  const [host, control] = await Promise.all([probeHost(inputs, previous.hostKey, redactor, options), readControlServer(inputs.controlServer, redactor)]);
+  if (control.status === "failed") options.log?.(control.warning);
+  if ("unreachable" in host) return { outputs: keptOutputs(previous, control, host.unreachable), warning: host.unreachable };
+  return { outputs: applyProbe(previous, host.probe, control) };
+}
+
+async function probeHost(
+  inputs: DefaultedInputs,
+  recordedHostKey: string,
+  redactor: Redactor,
+  options: OperationOptions,
+): Promise<{ probe: ProbeResult } | { unreachable: string }> {
+  const settings = connectionSettings(inputs.connection, recordedHostKey);
   settings.connectDeadlineMs = Math.min(settings.connectDeadlineMs, READ_CONNECT_DEADLINE_MS);
-  let probe: ProbeResult;
   try {
-    probe = await withOperation(settings, secretsOf(inputs), inputs.stepTimeoutSeconds * 1000, options, (op) =>
+    const probe = await withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, (op) =>
       op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR }),
     );
+    return { probe };
   } catch (e) {
     // Unreachable or slow: keep what we knew. A changed host key or rejected credentials must fail loudly.
     if (isMeshError(e, "ssh-unreachable") || isMeshError(e, "ssh-dropped") || isMeshError(e, "step-timeout")) {
-      const warning = `host unreachable during refresh; keeping the last known state (${e.message.split("\n")[0]})`;
-      options.log?.(warning);
-      return { outputs: previous, warning };
+      const unreachable = `host unreachable during refresh; keeping the last known state (${e.message.split("\n")[0]})`;
+      options.log?.(unreachable);
+      return { unreachable };
     }
     throw e;
   }
-  return { outputs: applyProbe(previous, probe) };
 }
 
-/** The refreshed outputs: the previous ones with what the probe observed. */
-export function applyProbe(previous: NodeOutputs, probe: ProbeResult): NodeOutputs {
-  const connected = probe.tailscaleIps.length > 0;
+/**
+ * The refreshed outputs: the previous ones with what the probe observed, and what the control
+ * server said when one is configured.
+ */
+export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: ControlReading = { status: "not-configured" }): NodeOutputs {
+  const node = control.status === "answered" ? matchNode(control.nodes, { ips: probe.tailscaleIps, hostname: previous.hostname ?? probe.computerName }) : null;
+  const onHost = probe.tailscaleIps.length > 0;
+  // The control server's word counts as much as the adapter's: a person may have joined the node by other means.
+  const seenOnline = node?.online === true;
+  const connected = onHost || seenOnline;
   const joinedNow = previous.state === "joined" || connected;
+
   const drift: DriftKind[] = [];
   if (!probe.tailscale.installed) drift.push("tailscale-missing");
   if (probe.service && probe.service.status !== "Running") drift.push("service-stopped");
   if (probe.service && probe.service.startType === "Disabled") drift.push("service-disabled");
   if (probe.tailscale.installed && (probe.policy.loginUrl ?? undefined) !== (previous.loginServer ?? undefined)) drift.push("login-url-changed");
   if (joinedNow && !connected) drift.push("not-connected");
+  if (joinedNow && control.status === "answered" && node === null) drift.push("node-missing");
   if (joinedNow && probe.joinScriptPresent) drift.push("join-script-present");
   if (probe.keyFiles.length > 0) drift.push("key-file-present");
+  if (joinedNow && previous.mintedKey) drift.push("minted-key-not-expired");
 
   return withoutUndefined({
-    ...previous,
+    ...withControlReading(previous, control, node),
     state: joinedNow ? "joined" : "pending-manual",
     pendingReason: joinedNow ? "" : previous.pendingReason,
-    tailscaleIps: probe.tailscaleIps,
+    tailscaleIps: onHost ? probe.tailscaleIps : seenOnline ? node.ipAddresses : [],
+    nodeName: previous.nodeName || (node ? firstLabel(node.name) : ""),
     tailscaleVersion: probe.tailscale.version ?? "",
     // Once joined, the script and the command are no longer needed (and the script holds a key).
     joinScript: joinedNow ? "" : previous.joinScript,
     manualCommand: joinedNow ? "" : previous.manualCommand,
     drift,
   });
+}
+
+/** The host could not be asked: its part of the state stays as last known; the control server's answer is still news. */
+function keptOutputs(previous: NodeOutputs, control: ControlReading, unreachable: string): NodeOutputs {
+  const identity = { ips: previous.tailscaleIps, hostname: previous.hostname || previous.nodeName };
+  const node = control.status === "answered" ? matchNode(control.nodes, identity) : null;
+  const outputs = withControlReading(previous, control, node);
+  return withoutUndefined({ ...outputs, warnings: [...(outputs.warnings ?? []), unreachable] });
+}
+
+/**
+ * `controlNode` and `warnings` as this refresh leaves them: a new answer replaces the old one, a
+ * failed request keeps it (its `checkedAt` shows its age) and says why, and no control server means
+ * no `controlNode`.
+ */
+function withControlReading(previous: NodeOutputs, control: ControlReading, node: ControlNode | null): NodeOutputs {
+  const { controlNode, ...rest } = previous;
+  switch (control.status) {
+    case "not-configured":
+      return { ...rest, warnings: [] };
+    case "answered":
+      return { ...rest, controlNode: controlNodeOutput(node, control.checkedAt), warnings: [] };
+    case "failed":
+      return { ...rest, ...(controlNode && { controlNode }), warnings: [control.warning] };
+  }
+}
+
+/** Tailscale names nodes by their MagicDNS name; the node's own name is its first label. */
+function firstLabel(name: string): string {
+  return name.split(".")[0] ?? name;
 }

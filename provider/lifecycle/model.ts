@@ -54,6 +54,12 @@ export interface ControlServerInput {
   apiKey: string;
   tailnet?: string;
   user?: string;
+  /**
+   * Lifetime in seconds of a key minted for this node (when authKey is not set); default 86400 (24 h).
+   * The key is expired as soon as the node has joined, so the lifetime only matters for a manual
+   * join: it is how long a person has to run the join script.
+   */
+  keyExpirySeconds?: number;
 }
 
 export interface NodeInputs {
@@ -88,6 +94,32 @@ export interface NodeInputs {
 
 export type NodeState = "joined" | "pending-manual";
 
+/** What the control server said about this host's node when a refresh asked it. */
+export interface ControlNodeOutput {
+  /** Whether the server lists a node for this host (false: it answered and has none). */
+  exists: boolean;
+  /** The server's id for the node ("" when it does not exist). */
+  id: string;
+  /** The node's name on the mesh (Headscale's given name, Tailscale's MagicDNS name). */
+  name: string;
+  /** Connected to the control server when it was asked. */
+  online: boolean;
+  /** RFC 3339; "" when the server does not say (Tailscale leaves it out while a device is connected). */
+  lastSeen: string;
+  ips: string[];
+  tags: string[];
+  /** When the server answered (RFC 3339). A refresh that could not ask it keeps this older answer and says so in `warnings`. */
+  checkedAt: string;
+}
+
+/** The key the provider minted for a manual join. The key itself is only in `joinScript` (secret). */
+export interface MintedKeyOutput {
+  /** The control server's id for the key. */
+  id: string;
+  /** RFC 3339: the join script stops working then (the next `up` writes one with a fresh key). */
+  expiresAt: string;
+}
+
 export interface NodeOutputs extends NodeInputs {
   state: NodeState;
   /** Why the node is pending-manual ("" when joined). */
@@ -106,7 +138,16 @@ export interface NodeOutputs extends NodeInputs {
   providerVersion: string;
   /**
    * What the last refresh found different from the declared state (e.g. "service-stopped",
-   * "login-url-changed", "join-script-present"); non-empty makes the next `up` repair it.
+   * "login-url-changed", "join-script-present", "node-missing"); non-empty makes the next `up` repair it.
    */
   drift?: string[];
+  /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
+  controlNode?: ControlNodeOutput;
+  /** Set while the node is pending-manual with a key the provider minted; the `up` that no longer needs it expires it. */
+  mintedKey?: MintedKeyOutput;
+  /**
+   * What the last operation could not do but did not fail for (e.g. the control server did not answer
+   * during a refresh, or the host was unreachable and the last known state was kept). Never holds a secret.
+   */
+  warnings?: string[];
 }

@@ -3,7 +3,7 @@
  * secrets, one progress sink. Every step of the operation runs through here.
  */
 import { MeshError } from "../common/errors";
-import { Redactor } from "../common/redact";
+import type { Redactor } from "../common/redact";
 import type { StepName, StepTypes } from "../scripts/catalogue";
 import { stepScript } from "../scripts";
 import { openSession } from "../transport/session";
@@ -26,14 +26,17 @@ export class Operation {
     private readonly stepTimeoutMs: number,
   ) {}
 
+  /**
+   * `redactor` holds the operation's secrets; it is shared with the control-server client of the
+   * same operation, so a key minted mid-operation is redacted from the SSH side's lines too.
+   */
   static async open(
     settings: ConnectionSettings,
-    secrets: string[],
+    redactor: Redactor,
     stepTimeoutMs: number,
     options: OperationOptions = {},
   ): Promise<Operation> {
     const label = hostLabel(settings);
-    const redactor = new Redactor(secrets);
     const sink = options.log ?? (() => undefined);
     const session = await openSession(settings, { label, redactor, log: (line) => sink(redactor.text(line)), stepTimeoutMs });
     return new Operation(label, session, redactor, sink, stepTimeoutMs);
@@ -74,12 +77,12 @@ export class Operation {
 /** Runs `body` with an open operation and always closes the connection. */
 export async function withOperation<T>(
   settings: ConnectionSettings,
-  secrets: string[],
+  redactor: Redactor,
   stepTimeoutMs: number,
   options: OperationOptions,
   body: (op: Operation) => Promise<T>,
 ): Promise<T> {
-  const op = await Operation.open(settings, secrets, stepTimeoutMs, options);
+  const op = await Operation.open(settings, redactor, stepTimeoutMs, options);
   try {
     return await body(op);
   } finally {

@@ -9,8 +9,11 @@ import type { NodeInputs, NodeOutputs } from "./model";
 export interface ConvergePlan {
   install: boolean;
   join: boolean;
-  /** The node is (or will be) joined but a join script is still on the host. */
-  removeJoinScript: boolean;
+  /**
+   * Remove leftover secrets with the cleanup step: the join script of a node that is joined and stays
+   * so, or auth-key files an interrupted join left behind.
+   */
+  cleanup: boolean;
   /** Why, in words (no values), for progress lines. */
   reasons: string[];
 }
@@ -36,6 +39,8 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
     if (changed.length > 0) joinReasons.push(`changed: ${changed.join(", ")}`);
     if (install) joinReasons.push("Tailscale (re)installed");
     if (probe.tailscaleIps.length === 0 && previous.state === "joined") joinReasons.push("the node has no Tailscale address");
+    // Only the control server knows; the refresh that asked it recorded the finding.
+    if (previous.drift?.includes("node-missing")) joinReasons.push("the node is missing from the control server");
     if ((probe.policy.loginUrl ?? undefined) !== inputs.loginServer) joinReasons.push("LoginURL policy differs");
     if (probe.service && (probe.service.status !== "Running" || probe.service.startType !== "Automatic")) {
       joinReasons.push(`service is ${probe.service.status}/${probe.service.startType}`);
@@ -44,9 +49,10 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
   const join = joinReasons.length > 0;
   reasons.push(...joinReasons);
 
-  const removeJoinScript = !join && probe.joinScriptPresent;
-  if (removeJoinScript) reasons.push("a join script is still on the host");
-  return { install, join, removeJoinScript, reasons };
+  const leftoverScript = !join && probe.joinScriptPresent;
+  if (leftoverScript) reasons.push("a join script is still on the host");
+  if (probe.keyFiles.length > 0) reasons.push("auth-key files were left on the host");
+  return { install, join, cleanup: leftoverScript || probe.keyFiles.length > 0, reasons };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -3,6 +3,8 @@
  * (probe, then install only when needed, then join with its retries on the host).
  */
 import { MeshError } from "../common/errors";
+import { Redactor } from "../common/redact";
+import type { ControlServerClient } from "../control";
 import {
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
@@ -14,6 +16,7 @@ import { manualCommand } from "../scripts";
 import { connectionSettings, secretsOf, upArgs, withDefaults, type DefaultedInputs } from "./inputs";
 import type { NodeInputs, NodeOutputs } from "./model";
 import { Operation, withOperation, type OperationOptions } from "./operation";
+import { controlClientFor, expireKey, mintJoinKey, sameControlServer, type MintedJoinKey } from "./control";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { outputsOf } from "./outputs";
@@ -29,14 +32,13 @@ export async function updateNode(previous: NodeOutputs, raw: NodeInputs, options
 async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, options: OperationOptions): Promise<NodeOutputs> {
   const inputs = withDefaults(raw);
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
-  return withOperation(settings, secretsOf(inputs), inputs.stepTimeoutSeconds * 1000, options, async (op) => {
+  const redactor = new Redactor(secretsOf(inputs));
+  return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
     const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR });
     requireAdmin(op, probe);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
-    await removeScriptAtOldPath(op, previous, inputs);
     op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
 
-    let version = probe.tailscale.version;
     if (!probe.tailscale.installed && inputs.install.method === "none") {
       throw new MeshError("Tailscale is not installed and install.method is \"none\"", {
         kind: "install-failed",
@@ -45,26 +47,82 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
         hint: "install Tailscale on the host first, or set install.method to \"msi\" or \"winget\"",
       });
     }
-    if (plan.install) version = await install(op, inputs);
+    const control = inputs.controlServer?.apiKey ? controlClientFor(inputs.controlServer, redactor) : undefined;
+    // Minted before anything changes on the host: a control server that refuses fails the operation first.
+    const joinKey = plan.join ? await keyForJoin(op, inputs, control) : undefined;
 
-    const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
-    if (plan.join) return outputsAfterJoin(base, await join(op, inputs));
-
-    if (plan.removeJoinScript) {
-      await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
+    let outputs: NodeOutputs;
+    try {
+      await removeScriptAtOldPath(op, previous, inputs);
+      let version = probe.tailscale.version;
+      if (plan.install) version = await install(op, inputs);
+      if (plan.cleanup) {
+        await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
+      }
+      const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
+      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey)) : outputsWithoutJoin(base, probe, previous);
+    } catch (error) {
+      // Nothing holds the minted key (a failed join leaves no script): it must not outlive the operation.
+      if (joinKey?.minted && control) await expireKey(control, joinKey.minted, "the operation failed", (line) => op.log(line));
+      throw error;
     }
-    return outputsOf(base.inputs, {
-      state: "joined",
-      pendingReason: "",
-      tailscaleIps: probe.tailscaleIps,
-      nodeName: previous?.nodeName ?? "",
-      tailscaleVersion: base.tailscaleVersion,
-      hostKey: base.hostKey,
-      joinScript: "",
-      manualCommand: "",
-      attempts: previous?.attempts ?? [],
-    });
+    const warnings = await retireKeys(op, control, inputs, previous, joinKey, outputs);
+    return { ...outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
   });
+}
+
+interface JoinKey {
+  /** Secret. */
+  key: string;
+  /** Set when the key was minted for this join (no authKey given). */
+  minted?: MintedJoinKey;
+}
+
+async function keyForJoin(op: Operation, inputs: DefaultedInputs, control: ControlServerClient | undefined): Promise<JoinKey> {
+  if (inputs.authKey) return { key: inputs.authKey };
+  if (!control || !inputs.controlServer) {
+    throw new MeshError("no auth key to join with", {
+      kind: "invalid-input",
+      host: op.label,
+      step: "join",
+      hint: "set authKey, or controlServer (with its apiKey) so that a key can be minted for this node",
+    });
+  }
+  const minted = await mintJoinKey(control, inputs.controlServer, inputs.advertiseTags, (line) => op.log(line));
+  return { key: minted.key, minted };
+}
+
+/**
+ * Expires the minted keys nothing needs any more: the one minted now once the node has joined, and
+ * the one the previous manual join recorded (the node has joined, or a new script replaced it).
+ * Returns what could not be expired.
+ */
+async function retireKeys(
+  op: Operation,
+  control: ControlServerClient | undefined,
+  inputs: DefaultedInputs,
+  previous: NodeOutputs | undefined,
+  joinKey: JoinKey | undefined,
+  outputs: NodeOutputs,
+): Promise<string[]> {
+  const log = (line: string) => op.log(line);
+  const why = outputs.state === "joined" ? "the node has joined" : "a new join script replaces it";
+  const warnings: string[] = [];
+  if (control && joinKey?.minted && outputs.state === "joined") {
+    const warning = await expireKey(control, joinKey.minted, why, log);
+    if (warning) warnings.push(warning);
+  }
+  const old = previous?.mintedKey;
+  if (!old) return warnings;
+  if (control && sameControlServer(previous.controlServer, inputs.controlServer)) {
+    const warning = await expireKey(control, old, why, log);
+    if (warning) warnings.push(warning);
+  } else {
+    const warning = `the key ${old.id} minted for the earlier manual join was not expired (controlServer changed, or has no apiKey); it stays valid until ${old.expiresAt}`;
+    log(warning);
+    warnings.push(warning);
+  }
+  return warnings;
 }
 
 /** A moved joinScriptPath must not leave the old script (it holds a key) behind. */
@@ -115,18 +173,11 @@ interface JoinOutcome {
   result: JoinResult;
   /** The script written to the host when the result is pending-manual (a secret). */
   joinScriptText: string;
+  /** The key minted for this join, if any. */
+  minted?: MintedJoinKey;
 }
 
-async function join(op: Operation, inputs: DefaultedInputs): Promise<JoinOutcome> {
-  const authKey = inputs.authKey;
-  if (!authKey) {
-    throw new MeshError("no auth key to join with", {
-      kind: "invalid-input",
-      host: op.label,
-      step: "join",
-      hint: "set authKey, or controlServer so that a key can be minted for this node",
-    });
-  }
+async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, minted }: JoinKey): Promise<JoinOutcome> {
   const args = upArgs(inputs);
   const policy = joinPolicy(inputs);
   const joinScriptText = joinScriptFor(inputs, authKey);
@@ -147,8 +198,9 @@ async function join(op: Operation, inputs: DefaultedInputs): Promise<JoinOutcome
   if (result.outcome === "failed") throw joinFailure(op, result);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
+    if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
   }
-  return { result, joinScriptText };
+  return { result, joinScriptText, minted };
 }
 
 function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "failed" }>): MeshError {
@@ -187,7 +239,7 @@ interface BaseOutputs {
   tailscaleVersion: string;
 }
 
-function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText }: JoinOutcome): NodeOutputs {
+function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }: JoinOutcome): NodeOutputs {
   const common = { tailscaleVersion: base.tailscaleVersion, hostKey: base.hostKey, attempts: result.attempts };
   if (result.outcome === "joined") {
     return outputsOf(base.inputs, {
@@ -208,5 +260,22 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText }: JoinOut
     nodeName: "",
     joinScript: joinScriptText,
     manualCommand: manualCommand(base.inputs.joinScriptPath),
+    mintedKey: minted && { id: minted.id, expiresAt: minted.expiresAt },
+  });
+}
+
+/** Nothing was joined: the node is (still) joined, as the refresh and the probe saw it. */
+function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: NodeOutputs | undefined): NodeOutputs {
+  return outputsOf(base.inputs, {
+    state: "joined",
+    pendingReason: "",
+    tailscaleIps: probe.tailscaleIps,
+    nodeName: previous?.nodeName ?? "",
+    tailscaleVersion: base.tailscaleVersion,
+    hostKey: base.hostKey,
+    joinScript: "",
+    manualCommand: "",
+    attempts: previous?.attempts ?? [],
+    controlNode: previous?.controlNode,
   });
 }

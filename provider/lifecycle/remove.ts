@@ -1,8 +1,12 @@
 /**
  * delete (pulumi destroy): remove every secret the provider left on the host (join script, key
- * files); log out and uninstall only when the inputs ask for it.
+ * files) and expire a minted key a pending join script still held; log out, uninstall and remove
+ * the node from the control server only when the inputs ask for it.
  */
+import { MeshError } from "../common/errors";
+import { Redactor } from "../common/redact";
 import { DEFAULT_STATE_DIR, type CleanupResult } from "../scripts/catalogue";
+import { controlClientFor, expireKey, removeNode } from "./control";
 import { connectionSettings, secretsOf, withDefaults } from "./inputs";
 import type { NodeOutputs } from "./model";
 import { withOperation, type OperationOptions } from "./operation";
@@ -10,15 +14,38 @@ import { withOperation, type OperationOptions } from "./operation";
 export async function deleteNode(previous: NodeOutputs, options: OperationOptions = {}): Promise<CleanupResult> {
   const inputs = withDefaults(previous);
   const settings = connectionSettings(inputs.connection, previous.hostKey);
-  return withOperation(settings, secretsOf(inputs), inputs.stepTimeoutSeconds * 1000, options, async (op) => {
+  const redactor = new Redactor(secretsOf(inputs));
+  const removeFromControlServer = inputs.onDelete.removeFromControlServer;
+  if (removeFromControlServer && !inputs.controlServer) {
+    throw new MeshError("onDelete.removeFromControlServer is set but there is no controlServer", {
+      kind: "invalid-input",
+      step: "delete",
+      hint: "set controlServer (with its apiKey) so the node can be removed through its API, or set onDelete.removeFromControlServer to false",
+    });
+  }
+  // Made before the host is touched, so a missing API key fails the delete while nothing has changed.
+  const control =
+    inputs.controlServer && (removeFromControlServer || inputs.controlServer.apiKey) ? controlClientFor(inputs.controlServer, redactor) : undefined;
+  return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
+    const log = (line: string) => op.log(line);
     const result = await op.step("cleanup", {
       joinScriptPath: inputs.joinScriptPath,
       stateDir: DEFAULT_STATE_DIR,
-      logout: inputs.onDelete.logout ?? false,
-      uninstall: inputs.onDelete.uninstall ?? false,
+      logout: inputs.onDelete.logout,
+      uninstall: inputs.onDelete.uninstall,
     });
     for (const message of result.messages) op.log(message);
     op.log(result.removed.length ? `removed ${result.removed.join(", ")}` : "nothing of ours left on the host");
+
+    const pendingKey = previous.mintedKey;
+    if (pendingKey && control) await expireKey(control, pendingKey, "the node is deleted", log);
+    else if (pendingKey) op.log(`the key ${pendingKey.id} minted for the manual join stays valid until ${pendingKey.expiresAt} (no control-server API key to expire it)`);
+    if (control && removeFromControlServer) {
+      // The addresses recorded before the cleanup, which may have logged the host out.
+      const ips = [...previous.tailscaleIps, ...(previous.controlNode?.ips ?? [])];
+      const hostname = inputs.hostname || previous.nodeName || previous.controlNode?.name || "";
+      await removeNode(control, { ips: [...new Set(ips)], hostname }, log);
+    }
     return result;
   });
 }

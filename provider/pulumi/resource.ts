@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { packageVersion } from "../common/version";
+import type { ControlNodeOutput, MintedKeyOutput } from "../lifecycle/model";
 import type { Attempt } from "../scripts/catalogue";
 import { MeshWindowsNodeProvider } from "./provider";
 
@@ -63,6 +64,8 @@ export interface MeshWindowsNodeArgs {
     apiKey: pulumi.Input<string>;
     tailnet?: pulumi.Input<string>;
     user?: pulumi.Input<string>;
+    /** Lifetime in seconds of a key minted for this node (default 86400); see docs/refresh.md. */
+    keyExpirySeconds?: pulumi.Input<number>;
   }>;
   onDelete?: pulumi.Input<{
     logout?: pulumi.Input<boolean>;
@@ -91,6 +94,12 @@ export class MeshWindowsNode extends pulumi.dynamic.Resource {
   public readonly manualCommand!: pulumi.Output<string>;
   public readonly attempts!: pulumi.Output<Attempt[]>;
   public readonly drift!: pulumi.Output<string[]>;
+  /** What the control server said about the node at the last refresh (with `controlServer`). */
+  public readonly controlNode!: pulumi.Output<ControlNodeOutput | undefined>;
+  /** The key minted for a pending manual join (its id and expiry; the key is only in joinScript). */
+  public readonly mintedKey!: pulumi.Output<MintedKeyOutput | undefined>;
+  /** What the last operation could not do but did not fail for (e.g. the control server did not answer). */
+  public readonly warnings!: pulumi.Output<string[]>;
   public readonly providerVersion!: pulumi.Output<string>;
 
   constructor(name: string, args: MeshWindowsNodeArgs, opts?: pulumi.CustomResourceOptions) {
@@ -106,6 +115,9 @@ export class MeshWindowsNode extends pulumi.dynamic.Resource {
       manualCommand: undefined,
       attempts: undefined,
       drift: undefined,
+      controlNode: undefined,
+      mintedKey: undefined,
+      warnings: undefined,
     };
     super(
       new MeshWindowsNodeProvider(),

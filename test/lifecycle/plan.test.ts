@@ -49,7 +49,7 @@ function previous(over: Partial<NodeOutputs> = {}): NodeOutputs {
 describe("planConverge", () => {
   it("installs and joins a fresh host", () => {
     const plan = planConverge(probe({ tailscale: { installed: false, version: null }, service: null, tailscaleIps: [] }), inputs);
-    expect(plan).toMatchObject({ install: true, join: true, removeJoinScript: false });
+    expect(plan).toMatchObject({ install: true, join: true, cleanup: false });
   });
 
   it("upgrades when a pinned version differs, and always joins on create", () => {
@@ -63,7 +63,7 @@ describe("planConverge", () => {
   });
 
   it("does nothing on an update when the host matches", () => {
-    expect(planConverge(probe(), inputs, previous())).toEqual({ install: false, join: false, removeJoinScript: false, reasons: [] });
+    expect(planConverge(probe(), inputs, previous())).toEqual({ install: false, join: false, cleanup: false, reasons: [] });
   });
 
   it("retries the join while still pending-manual", () => {
@@ -73,7 +73,7 @@ describe("planConverge", () => {
 
   it("only removes the script once a person has joined the node", () => {
     const plan = planConverge(probe({ joinScriptPresent: true }), inputs, previous({ state: "pending-manual" }));
-    expect(plan).toMatchObject({ install: false, join: false, removeJoinScript: true });
+    expect(plan).toMatchObject({ install: false, join: false, cleanup: true });
   });
 
   it.each([

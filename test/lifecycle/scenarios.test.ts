@@ -64,6 +64,29 @@ function fileAt(state: HostState, path: string) {
   return key === undefined ? undefined : state.files[key];
 }
 
+/**
+ * What both back ends must agree on after each stage (issue: conformance). Command-line formatting
+ * (processLog) and file contents written by the simulated programs (installer logs) are excluded.
+ */
+function observable(state: HostState) {
+  const sortedReaders = (readers: string[]) => [...readers].sort();
+  return {
+    tailscale: { installed: state.tailscale.installed, version: state.tailscale.version, service: state.tailscale.service, backendState: state.tailscale.backendState },
+    registry: Object.fromEntries(Object.entries(state.registry).map(([k, v]) => [k.toLowerCase(), v]).sort()),
+    files: Object.fromEntries(Object.entries(state.files).map(([p, f]) => [p.toLowerCase(), sortedReaders(f.readers)]).sort()),
+    dirs: Object.fromEntries(Object.entries(state.dirs).map(([p, r]) => [p.toLowerCase(), sortedReaders(r)]).sort()),
+    adapterIps: [...state.adapterIps].sort(),
+  };
+}
+
+/** scenario -> stage -> back end -> observable state. */
+const seen = new Map<string, Map<string, Partial<Record<"ts" | "pwsh", ReturnType<typeof observable>>>>>();
+function record(backend: "ts" | "pwsh", scenario: string, stage: string, state: HostState): void {
+  const stages = seen.get(scenario) ?? new Map();
+  seen.set(scenario, stages);
+  stages.set(stage, { ...stages.get(stage), [backend]: observable(state) });
+}
+
 function expectedKind(scenario: Scenario): string {
   switch (scenario.expect.reason) {
     case "auth-rejected":
@@ -96,6 +119,7 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
       }
 
       const afterCreate = await host.state();
+      record(backend, scenario.name, "after create", afterCreate);
       expect(keyFiles(afterCreate)).toEqual([]);
       for (const line of afterCreate.processLog) expectNoLeak("a host command line", line);
       expect(Boolean(fileAt(afterCreate, JOIN_SCRIPT_PATH))).toBe(scenario.expect.joinScriptLeft);
@@ -133,6 +157,7 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         // A person runs the script over RDP; refresh notices; the next up is a no-op or a cleanup.
         const run = await host.runJoinScriptInteractively(JOIN_SCRIPT_PATH);
         expect(run.exitCode).toBe(0);
+        record(backend, scenario.name, "after the person ran the script", await host.state());
         expectNoLeak("the join script's console output", run.output);
         const refreshed = await readNode(current, { log });
         expect(refreshed.outputs.state).toBe("joined");
@@ -161,12 +186,27 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
 
       await deleteNode(again, { log });
       const afterDelete = await host.state();
+      record(backend, scenario.name, "after delete", afterDelete);
       expect(fileAt(afterDelete, JOIN_SCRIPT_PATH)).toBeUndefined();
       expect(keyFiles(afterDelete)).toEqual([]);
-      expect(Object.keys(afterDelete.files).filter((p) => p.toLowerCase().startsWith(DEFAULT_STATE_DIR.toLowerCase()))).toEqual([]);
+      // Only the log of a person's interactive run may stay (deliberately: it records what they did, without the key).
+      const leftInStateDir = Object.keys(afterDelete.files).filter((p) => p.toLowerCase().startsWith(DEFAULT_STATE_DIR.toLowerCase()));
+      expect(leftInStateDir.filter((p) => !/\\join-mesh\.log$/i.test(p))).toEqual([]);
+      for (const path of leftInStateDir) expectNoLeak(path, afterDelete.files[path].content);
     } finally {
       await host.stop();
       for (const line of lines) expectNoLeak("a progress line", line);
+    }
+  });
+});
+
+describe("the two back ends agree", () => {
+  const onBoth = backends.length === 2 ? it.each(SCENARIOS.map((s) => [s.name] as const)) : it.skip.each([["(pwsh missing)"]]);
+  onBoth("%s: same host state after every stage", (name) => {
+    const stages = seen.get(name);
+    expect(stages).toBeDefined();
+    for (const [stage, byBackend] of stages!) {
+      expect({ stage, state: byBackend.pwsh }).toEqual({ stage, state: byBackend.ts });
     }
   });
 });
