@@ -341,6 +341,8 @@ export class TsHostBackend implements HostBackend {
   private async join(params: JoinParams, context: StepContext): Promise<JoinResult> {
     this.requireAdmin(params.stateDir);
     this.ensureProtectedDir(params.stateDir);
+    // join.ps1 first removes key files an earlier, killed attempt left.
+    for (const stale of this.keyFiles(params.stateDir)) this.files.deleteFile(stale);
     this.writePolicy(params.policy);
     const serviceProblem = this.restartService();
     if (serviceProblem) return { outcome: "failed", reason: "service-not-running", message: serviceProblem, attempts: [] };
