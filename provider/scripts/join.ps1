@@ -60,6 +60,7 @@ function Write-MeshJoinScript {
 
 New-MeshProtectedDirectory -Path $Params.stateDir
 # A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
+foreach ($staleKeyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $staleKeyFile -Force
 }
 Set-MeshPolicy -Policy $Params.policy
@@ -104,7 +105,10 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
     if ($rule -and -not $rule.retry) {
         return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }
     }
-    if ($number -lt $Params.attempts) { Start-Sleep -Seconds $Params.retryDelaySeconds }
+    if ($number -lt $Params.attempts) {
+        Write-MeshProgress "attempt $number of $($Params.attempts): $class, retrying in $($Params.retryDelaySeconds)s" @{ attempt = $number; of = $Params.attempts; class = $class }
+        Start-Sleep -Seconds $Params.retryDelaySeconds
+    }
 }
 
 # Attempts exhausted. An unknown failure (no rule) may be retried but is not handed to a person.

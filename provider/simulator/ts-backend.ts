@@ -364,7 +364,14 @@ export class TsHostBackend implements HostBackend {
         return { outcome: "joined", tailscaleIps: [...this.host.adapterIps], nodeName: this.nodeNameFromStatus(), attempts };
       }
       if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
-      if (number < params.attempts) await this.elapse(params.retryDelaySeconds, context.signal, this.durations.retryDelayMs);
+      if (number < params.attempts) {
+        context.progress(`attempt ${number} of ${params.attempts}: ${attemptClass}, retrying in ${params.retryDelaySeconds}s`, {
+          attempt: number,
+          of: params.attempts,
+          class: attemptClass,
+        });
+        await this.elapse(params.retryDelaySeconds, context.signal, this.durations.retryDelayMs);
+      }
     }
     // Attempts exhausted. A failure no rule knows may be retried, but is not handed to a person.
     const last = attempts[attempts.length - 1];

@@ -148,6 +148,8 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         expect(outputs.joinScript).toContain("$MeshJoinData");
         expect(outputs.manualCommand).toContain(JOIN_SCRIPT_PATH);
         expect(outputs.attempts.length).toBe(inputs.joinAttempts);
+        // Each failed attempt is streamed as it happens, naming its class and the wait before the next.
+        expect(lines).toContainEqual(expect.stringMatching(new RegExp(`join: attempt 1 of 3: ${scenario.expect.reason}, retrying in 1s$`)));
         expect(fileAt(afterCreate, JOIN_SCRIPT_PATH)!.readers.sort()).toEqual([SID_ADMINISTRATORS, SID_SYSTEM].sort());
 
         // A refresh before anyone acted changes nothing.
