@@ -120,7 +120,8 @@ describe("SimulatedWindowsHost", () => {
     expect(valueOf(install)).toMatchObject({ outcome: "installed", version: LATEST_TAILSCALE });
     const join = await step(client, "join", joinParams());
     expect(valueOf(join)).toMatchObject({ outcome: "pending-manual", reason: "daemon-unreachable" });
-    expect(join.progress.filter((p) => p.data?.attempt !== undefined)).toHaveLength(3);
+    expect(join.progress.filter((p) => p.message.startsWith("tailscale up: attempt"))).toHaveLength(3);
+    expect(join.progress.filter((p) => / retrying in \d+s$/.test(p.message))).toHaveLength(2);
 
     expect(host.payloads.map((p) => p.step)).toEqual(["probe", "install", "join"]);
     expect((host.payloads[2].params as JoinParams).authKey).toBe(AUTH_KEY);

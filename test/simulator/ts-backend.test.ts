@@ -215,7 +215,7 @@ describe("join", () => {
     expect(state.processLog).toContain('"C:\\Program Files\\Tailscale\\tailscale.exe" status --json');
   });
 
-  it("joins on attempt 3 after two daemon-unreachable attempts, one progress line each", async () => {
+  it("joins on attempt 3 after two daemon-unreachable attempts, a progress line per attempt and per retry", async () => {
     const backend = await installedBackend("join-on-attempt-3");
     const output = await execStep(backend, "join", joinParams());
     const result = output.envelope?.ok ? output.envelope.value : undefined;
@@ -223,7 +223,13 @@ describe("join", () => {
       outcome: "joined",
       attempts: [{ class: "daemon-unreachable" }, { class: "daemon-unreachable" }, { class: "joined" }],
     });
-    expect(output.progress.map((p) => p.data?.attempt).filter(Boolean)).toEqual([1, 2, 3]);
+    expect(output.progress.map((p) => p.message)).toEqual([
+      "tailscale up: attempt 1 of 3",
+      "attempt 1 of 3: daemon-unreachable, retrying in 5s",
+      "tailscale up: attempt 2 of 3",
+      "attempt 2 of 3: daemon-unreachable, retrying in 5s",
+      "tailscale up: attempt 3 of 3",
+    ]);
     const state = await backend.state();
     expect(keyFilesIn(state)).toEqual([]);
     expect(state.processLog.filter((line) => line.includes(" up "))).toHaveLength(3);
