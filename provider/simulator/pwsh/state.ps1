@@ -7,7 +7,8 @@
 # calling script's strict mode does not reach; the stand-in must not inherit it either.
 
 function Read-SimState {
-    [IO.File]::ReadAllText($SimStatePath) | Microsoft.PowerShell.Utility\ConvertFrom-Json -AsHashtable
+    # -DateKind String: a value that looks like a date stays the string it was written as.
+    [IO.File]::ReadAllText($SimStatePath) | Microsoft.PowerShell.Utility\ConvertFrom-Json -AsHashtable -DateKind String
 }
 
 function Save-SimState($State) {

@@ -238,7 +238,8 @@ function Get-Command {
 # ---------------------------------------------------------------- 5.1's JSON cmdlets
 
 function ConvertFrom-Json {
-    # 5.1 has only -InputObject, and writes a JSON array as one object (pwsh 7 enumerates it).
+    # 5.1 has only -InputObject, and writes a JSON array as one object (pwsh 7 enumerates it); it
+    # keeps a string that looks like a date a string (pwsh 7 makes it a DateTime unless told not to).
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0, ValueFromPipeline)] [AllowEmptyString()] [string]$InputObject)
     begin {
@@ -248,7 +249,7 @@ function ConvertFrom-Json {
     process { $text.Add($InputObject) }
     end {
         Assert-SimSupported $PSBoundParameters 'ConvertFrom-Json' @('InputObject')
-        $PSCmdlet.WriteObject((Microsoft.PowerShell.Utility\ConvertFrom-Json -InputObject ($text -join "`n") -NoEnumerate), $false)
+        $PSCmdlet.WriteObject((Microsoft.PowerShell.Utility\ConvertFrom-Json -InputObject ($text -join "`n") -NoEnumerate -DateKind String), $false)
     }
 }
 
