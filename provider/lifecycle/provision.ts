@@ -170,7 +170,8 @@ async function install(op: Operation, inputs: DefaultedInputs): Promise<string> 
 }
 
 interface JoinOutcome {
-  result: JoinResult;
+  /** A failed join is thrown (joinFailure), never returned. */
+  result: Exclude<JoinResult, { outcome: "failed" }>;
   /** The script written to the host when the result is pending-manual (a secret). */
   joinScriptText: string;
   /** The key minted for this join, if any. */
@@ -195,7 +196,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   };
   op.log(`joining (${inputs.joinAttempts} attempt(s), ${inputs.joinTimeoutSeconds}s each)`);
   const result = await op.step("join", params);
-  if (result.outcome === "failed") throw joinFailure(op, result);
+  if (result.outcome === "failed") throw joinFailure(op, result, inputs.joinScriptPath);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
     if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
@@ -203,9 +204,22 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   return { result, joinScriptText, minted };
 }
 
-function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "failed" }>): MeshError {
+function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "failed" }>, joinScriptPath: string): MeshError {
   const seen = result.message || result.attempts.at(-1)?.message || "";
   switch (result.reason) {
+    case "join-script-unwritable": {
+      const folder = joinScriptPath.replace(/[\\/][^\\/]*$/, "") || joinScriptPath;
+      const why = result.attempts.at(-1)?.class ?? "unknown";
+      return new MeshError(`tailscale up cannot join over SSH (${why}), and the join script for a person to run could not be written to ${joinScriptPath}`, {
+        kind: "join-failed",
+        host: op.label,
+        step: "join",
+        seen,
+        hint:
+          `choose another joinScriptPath (a folder Administrators can write to), or free disk space or fix the permissions of ${folder} on the host, ` +
+          "then run again; nothing holding the key was left on the host",
+      });
+    }
     case "auth-rejected":
       return new MeshError("the control server rejected the auth key", {
         kind: "auth-rejected",

@@ -106,7 +106,9 @@ export interface Attempt {
  *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
  *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
  *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
- *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual.
+ *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual;
+ *             when that write or move fails (disk full, folder not writable), removes the staged copy
+ *             and returns failed/join-script-unwritable with Windows' message (no file with the key left).
  * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
  *          removes <stateDir> when it is empty.
  */
@@ -172,7 +174,10 @@ export interface JoinParams {
 export type JoinResult =
   | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
-  | { outcome: "failed"; reason: AttemptClass; message: string; attempts: Attempt[] };
+  | { outcome: "failed"; reason: JoinFailureReason; message: string; attempts: Attempt[] };
+
+/** Why a join failed: the last attempt's class, or the join script could not be written to joinScriptPath. */
+export type JoinFailureReason = AttemptClass | "join-script-unwritable";
 
 // ---------------------------------------------------------------- join script (for a person to run)
 

@@ -43,6 +43,8 @@ function Get-MeshNodeName {
 function Write-MeshJoinScript {
     # Staged inside the protected state directory, so it is admin-only from its first byte, given its
     # own protected ACL, then moved into place (a move keeps the ACL): Users never can read the key.
+    # Returns $null once the script is in place, otherwise what Windows said (a full disk, a folder
+    # Administrators may not write to); the staged copy is removed either way.
     $staging = Join-MeshPath -Directory $Params.stateDir -Name ('join-mesh-' + [guid]::NewGuid().ToString('N') + '.ps1')
     try {
         Write-MeshFile -Path $staging -Text $Params.joinScriptText
@@ -53,6 +55,9 @@ function Write-MeshJoinScript {
             $null = New-Item -Path $folder -ItemType Directory -Force
         }
         Move-Item -LiteralPath $staging -Destination $Params.joinScriptPath -Force
+        $null
+    } catch {
+        [string]$_.Exception.Message
     } finally {
         Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue
     }
@@ -113,7 +118,11 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
 
 # Attempts exhausted. An unknown failure (no rule) may be retried but is not handed to a person.
 if ($rule -and $rule.manual) {
-    Write-MeshJoinScript
+    $problem = Write-MeshJoinScript
+    if ($problem) {
+        $message = Protect-MeshSecret -Text ([string]$problem) -Secret $Params.authKey
+        return @{ outcome = 'failed'; reason = 'join-script-unwritable'; message = $message; attempts = $attempts }
+    }
     return @{ outcome = 'pending-manual'; reason = $last.class; attempts = $attempts }
 }
 @{ outcome = 'failed'; reason = $last.class; message = $last.message; attempts = $attempts }

@@ -33,6 +33,12 @@ export interface HostState {
   files: Record<string, SimFile>;
   /** Directories by Windows path -> SIDs that inherit onto new files created inside. */
   dirs: Record<string, string[]>;
+  /**
+   * Folders (Windows paths) where nothing can be created or rewritten, at any depth: a full disk or
+   * a folder Administrators may not write to. Writing or moving a file there fails as Windows says
+   * access is denied ("Access to the path '<path>' is denied."); a full disk is modelled the same way.
+   */
+  unwritable: string[];
   adapterIps: string[];
   /** Every command line a host process was started with (native commands), for leak checks. */
   processLog: string[];
@@ -60,6 +66,7 @@ export function cleanHost(overrides: Partial<HostState> = {}): HostState {
     registry: {},
     files: {},
     dirs: { "C:\\": DEFAULT_READERS, "C:\\ProgramData": DEFAULT_READERS },
+    unwritable: [],
     adapterIps: [],
     processLog: [],
     ...overrides,

@@ -3,8 +3,8 @@
  * so every back end of the simulated host runs it unchanged, and the lifecycle tests assert each
  * row's `expect` against whichever back end runs it.
  */
-import type { AttemptClass } from "../scripts/catalogue";
-import type { HostState } from "./host-state";
+import type { JoinFailureReason } from "../scripts/catalogue";
+import { DEFAULT_READERS, type HostState } from "./host-state";
 
 /** What `tailscale up` answers on one attempt (the last entry repeats for further attempts). */
 export type JoinBehaviour = "joined" | "daemon-unreachable" | "in-use" | "auth-rejected" | "timeout" | "hang";
@@ -37,7 +37,7 @@ export interface Scenario {
     /** The state `create` ends in, or "failed". */
     state: "joined" | "pending-manual" | "failed";
     /** The class of the last attempt, or of the failure. */
-    reason?: AttemptClass | "install-failed" | "step-timeout";
+    reason?: JoinFailureReason | "install-failed" | "step-timeout";
     /** Tailscale's version after create (when it got that far). */
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
@@ -155,6 +155,14 @@ export const SCENARIOS: readonly Scenario[] = [
     join: ["daemon-unreachable"],
     interactiveJoin: "joined",
     expect: { state: "pending-manual", reason: "daemon-unreachable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+  },
+  {
+    name: "join-script-path-not-writable",
+    description:
+      "The daemon is unreachable over SSH and the join script's folder (C:\\temp) cannot be written (access denied; a full disk fails alike): create fails naming the path, and no copy of the key is left.",
+    host: { dirs: { "C:\\temp": DEFAULT_READERS }, unwritable: ["C:\\temp"] },
+    join: ["daemon-unreachable"],
+    expect: { state: "failed", reason: "join-script-unwritable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
   },
 ];
 

@@ -376,7 +376,8 @@ export class TsHostBackend implements HostBackend {
     // Attempts exhausted. A failure no rule knows may be retried, but is not handed to a person.
     const last = attempts[attempts.length - 1];
     if (rule?.manual) {
-      this.writeJoinScript(params);
+      const problem = this.writeJoinScript(params);
+      if (problem !== undefined) return { outcome: "failed", reason: "join-script-unwritable", message: redactor.text(problem), attempts };
       return { outcome: "pending-manual", reason: last.class, attempts };
     }
     return { outcome: "failed", reason: last.class, message: last.message, attempts };
@@ -472,15 +473,23 @@ export class TsHostBackend implements HostBackend {
     return this.host.tailscale.nodeName;
   }
 
-  /** Write-MeshJoinScript: staged in the state directory, given its own protected ACL, moved into place. */
-  private writeJoinScript(params: JoinParams): void {
-    const staged = this.files.writeFile(joinPath(params.stateDir, `join-mesh-${guidN()}.ps1`), params.joinScriptText);
+  /**
+   * Write-MeshJoinScript: staged in the state directory, given its own protected ACL, moved into
+   * place. Returns undefined once in place, otherwise Windows' message; the staged copy goes either way.
+   */
+  private writeJoinScript(params: JoinParams): string | undefined {
+    const stagedPath = joinPath(params.stateDir, `join-mesh-${guidN()}.ps1`);
     try {
+      const staged = this.files.writeFile(stagedPath, params.joinScriptText);
       this.setAdminOnlyAcl(staged, false);
       this.files.ensureDir(parentOf(params.joinScriptPath));
       this.files.moveFile(staged, params.joinScriptPath);
+      return undefined;
+    } catch (error) {
+      if (error instanceof Killed) throw error;
+      return error instanceof Error ? error.message : String(error);
     } finally {
-      this.files.deleteFile(staged);
+      this.files.deleteFile(stagedPath);
     }
   }
 

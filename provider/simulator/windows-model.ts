@@ -48,6 +48,13 @@ export function isInside(path: string, dir: string): boolean {
 export class WindowsFileSystem {
   constructor(private readonly host: HostState) {}
 
+  /** Throws what Windows says when `path` lies in a folder of HostState.unwritable. */
+  assertWritable(path: string): void {
+    const folder = parentOf(path);
+    const denied = (this.host.unwritable ?? []).some((dir) => normalizePath(dir).toLowerCase() === folder.toLowerCase() || isInside(folder, dir));
+    if (denied) throw new Error(`Access to the path '${normalizePath(path)}' is denied.`);
+  }
+
   fileName(path: string): string | undefined {
     return findName(this.host.files, normalizePath(path));
   }
@@ -90,6 +97,7 @@ export class WindowsFileSystem {
     }
     const parent = parentOf(normal);
     if (parent !== normal) this.ensureDir(parent);
+    if (parent !== normal) this.assertWritable(normal);
     this.host.dirs[normal] = readers ? [...readers] : parent === normal ? [] : this.inheritedReaders(parent);
     return normal;
   }
@@ -98,6 +106,7 @@ export class WindowsFileSystem {
   writeFile(path: string, content: string, readers?: readonly string[]): string {
     const existing = this.fileName(path);
     const name = existing ?? normalizePath(path);
+    this.assertWritable(name);
     const acl = readers ? [...readers] : existing !== undefined ? this.host.files[existing].readers : this.inheritedReaders(parentOf(name));
     this.host.files[name] = { content, readers: acl };
     return name;
@@ -107,6 +116,7 @@ export class WindowsFileSystem {
   moveFile(from: string, to: string): string {
     const source = this.fileName(from);
     if (source === undefined) throw new Error(`Cannot find path '${from}' because it does not exist.`);
+    this.assertWritable(to);
     const file = this.host.files[source];
     delete this.host.files[source];
     const existing = this.fileName(to);

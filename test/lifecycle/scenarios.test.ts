@@ -97,6 +97,8 @@ function expectedKind(scenario: Scenario): string {
       return "service-failed";
     case "step-timeout":
       return "step-timeout";
+    case "join-script-unwritable":
+      return "join-failed";
     default:
       return "join-failed";
   }
@@ -131,6 +133,13 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         expect(error.kind).toBe(expectedKind(scenario));
         expect(error.message).toContain(`[${host.host}:${host.port}]`);
         expectNoLeak("the error", error.message);
+        // No copy of the key anywhere on the host (a staged join script included).
+        for (const [path, file] of Object.entries(afterCreate.files)) expectNoLeak(path, file.content);
+        if (scenario.expect.reason === "join-script-unwritable") {
+          expect(error.message).toContain(JOIN_SCRIPT_PATH);
+          expect(error.message).toContain(`Access to the path '${JOIN_SCRIPT_PATH}' is denied.`);
+          expect(error.message).toContain("joinScriptPath");
+        }
         return;
       }
       if (failure) throw failure;

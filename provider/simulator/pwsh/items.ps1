@@ -138,6 +138,7 @@ function New-Item {
                         $null = New-Item -Path $parent -ItemType Directory -Force
                         $state = Read-SimState
                     }
+                    Assert-SimWritable -State $state -Path $canonical
                     $state.dirs[$canonical] = @(Get-SimDirectoryReaders -State $state -Path $parent)
                     Save-SimState -State $state
                 }

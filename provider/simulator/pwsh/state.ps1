@@ -102,13 +102,27 @@ function Get-SimChildPath($State, [string]$Directory) {
     }
 }
 
+function Assert-SimWritable($State, [string]$Path) {
+    # HostState.unwritable: folders (at any depth) where creating or rewriting an item is denied.
+    $parent = Get-SimParentPath -Path $Path
+    foreach ($folder in @($State['unwritable'])) {
+        if (-not $folder) { continue }
+        $folder = ConvertTo-SimPath -Path $folder
+        if ([string]::Equals($parent, $folder, [StringComparison]::OrdinalIgnoreCase) -or
+            $parent.StartsWith($folder.TrimEnd('\') + '\', [StringComparison]::OrdinalIgnoreCase)) {
+            throw [UnauthorizedAccessException]::new("Access to the path '$Path' is denied.")
+        }
+    }
+}
+
 function Assert-SimFolder($State, [string]$Path) {
-    # Creating an item needs its folder, as on Windows.
+    # Creating an item needs its folder, as on Windows, and that folder must be writable.
     $parent = Get-SimParentPath -Path $Path
     $entry = Get-SimEntry -State $State -Path $parent
     if ($null -eq $entry -or $entry.kind -ne 'dir') {
         throw [IO.DirectoryNotFoundException]::new("Could not find a part of the path '$Path'.")
     }
+    Assert-SimWritable -State $State -Path $Path
     $entry.path
 }
 
@@ -116,6 +130,7 @@ function Write-SimFile($State, [string]$Path, [string]$Content) {
     # A new file inherits its folder's readers; rewriting a file keeps its own.
     $key = Find-SimKey -Table $State.files -Name $Path
     if ($null -ne $key) {
+        Assert-SimWritable -State $State -Path $key
         $State.files[$key].content = $Content
     } else {
         $folder = Assert-SimFolder -State $State -Path $Path
