@@ -9,17 +9,11 @@ import { utils, type Client } from "ssh2";
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
 import { fingerprintOf, type HostKeyTrust } from "./host-key";
+import type { SshEndpoint } from "./types";
 
-export interface Hop {
+export interface Hop extends SshEndpoint {
   /** How messages name this hop: "target" is the Windows host, "jump host" the proxy. */
   role: "target" | "jump host";
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  privateKey?: string;
-  privateKeyPassword?: string;
-  agentSocketPath?: string;
   perDialTimeoutMs: number;
   /** Failed dials of this hop before giving up; -1 = only the deadline limits them. */
   dialErrorLimit: number;

@@ -5,8 +5,8 @@
 import type { Redactor } from "../common/redact";
 import type { StepProgress } from "./protocol";
 
-/** A jump host, the same fields as @pulumi/command's remote.ProxyConnection. */
-export interface ProxySettings {
+/** Where one SSH hop is and how to log in to it (target and jump host alike). */
+export interface SshEndpoint {
   host: string;
   port: number;
   user: string;
@@ -14,20 +14,17 @@ export interface ProxySettings {
   privateKey?: string;
   privateKeyPassword?: string;
   agentSocketPath?: string;
+}
+
+/** A jump host, the same fields as @pulumi/command's remote.ProxyConnection. */
+export interface ProxySettings extends SshEndpoint {
   hostKey?: string;
   dialErrorLimit?: number;
   perDialTimeoutMs?: number;
 }
 
 /** Normalized connection settings (defaults applied, seconds turned into milliseconds). */
-export interface ConnectionSettings {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  privateKey?: string;
-  privateKeyPassword?: string;
-  agentSocketPath?: string;
+export interface ConnectionSettings extends SshEndpoint {
   /** Pinned host key: "SHA256:..." fingerprint or an OpenSSH public-key line. Unset = trust on first use. */
   hostKey?: string;
   /** Dial attempts before giving up; -1 = no limit (the deadline still applies). */
