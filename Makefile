@@ -1,5 +1,7 @@
 # The two commands a newcomer needs:  make demo   and   make test
-.PHONY: setup build lint test demo bench clean
+# `build` makes the npm package (dist/: provider/ only); `build-dev` compiles the whole checkout
+# (provider, simulated host, demo, benchmark, generators) into build/ for the programs run from here.
+.PHONY: setup build build-dev generate lint test demo bench clean
 
 NODE_MODULES := node_modules/.package-lock.json
 
@@ -11,17 +13,20 @@ setup: $(NODE_MODULES)
 build: setup
 	npm run --silent build
 
+build-dev: setup
+	npm run --silent build:dev
+
 lint: setup
 	npx tsc -p tsconfig.test.json --noEmit
 
 test: build
 	npx jest
 
-demo: build
-	node dist/provider/cli/main.js demo
+demo: build-dev
+	node build/provider/cli/main.js demo
 
-bench: build
-	node dist/bench/run.js
+bench: build-dev
+	node build/bench/run.js
 
 clean:
-	rm -rf dist
+	rm -rf dist build

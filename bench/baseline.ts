@@ -12,8 +12,8 @@
  */
 import { Client } from "ssh2";
 import { TAILSCALE_EXE } from "../provider/scripts/catalogue";
-import { initialHostState, LATEST_TAILSCALE, tailnetAddressesFor, type JoinBehaviour, type Scenario, type StepIo } from "../provider/simulator";
-import { tailscaleUpRun } from "../provider/simulator/tailscale-texts";
+import { initialHostState, LATEST_TAILSCALE, tailnetAddressesFor, type JoinBehaviour, type Scenario, type StepIo } from "../simulator";
+import { tailscaleUpRun } from "../simulator/tailscale-texts";
 import type { HostTiming } from "./timing";
 
 /** Where and as whom to connect; the same target ours uses. */

@@ -4,7 +4,7 @@
  * provider's steps) and the baseline (the seed's commands) with the same scripted durations.
  * Connections and bytes are counted by the proxies, execs by the hosts: one instrument for both.
  */
-import { scenarioByName, SimulatedWindowsHost } from "../provider/simulator";
+import { scenarioByName, SimulatedWindowsHost } from "../simulator";
 import { SeedCommandHost, type Target } from "./baseline";
 import { DelayProxy } from "./delay-proxy";
 import { realDurationsFor, type HostTiming } from "./timing";

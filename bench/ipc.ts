@@ -57,7 +57,7 @@ export class ChildWorker {
 
   /** `moduleName` is a file of this folder, e.g. "farm-process"; it must be compiled (npm run build). */
   static start(moduleName: string): ChildWorker {
-    if (!__filename.endsWith(".js")) throw new Error("child processes need the compiled benchmark: npm run build, then node dist/bench/run.js");
+    if (!__filename.endsWith(".js")) throw new Error("child processes need the compiled benchmark: npm run build:dev, then node build/bench/run.js");
     return new ChildWorker(fork(path.join(__dirname, `${moduleName}.js`), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
   }
 

@@ -2,7 +2,7 @@
  * `make bench` / `npm run bench`: ours against the one-connection-per-step way, over a delayed
  * loopback network, at several fleet sizes. Prints the table and writes it to bench/results.md.
  *
- *   node dist/bench/run.js [--delay-ms 25] [--nodes 1,10,50,100] [--host-work-scale 1] [--process-start-ms 0]
+ *   node build/bench/run.js [--delay-ms 25] [--nodes 1,10,50,100] [--host-work-scale 1] [--process-start-ms 0]
  *                          [--out bench/results.md]
  *   (or BENCH_DELAY_MS, BENCH_NODES, BENCH_HOST_WORK_SCALE, BENCH_PROCESS_START_MS, BENCH_OUT)
  *
@@ -22,7 +22,7 @@ import { runInFreshProcess } from "./runner-process";
 import { CASES, runSuite } from "./suite";
 import { DEFAULT_TIMING, realDurationsFor, scaleTiming, type HostTiming } from "./timing";
 
-/** This file runs as dist/bench/run.js. */
+/** This file runs as build/bench/run.js. */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 interface RunOptions {
@@ -55,7 +55,7 @@ function options(): RunOptions {
 
 /** How this run was started, for the results file. */
 function invocation(): string {
-  const direct = ["node", "dist/bench/run.js", ...process.argv.slice(2)].join(" ");
+  const direct = ["node", "build/bench/run.js", ...process.argv.slice(2)].join(" ");
   const env = Object.entries(process.env)
     .filter(([name]) => name.startsWith("BENCH_"))
     .map(([name, value]) => `${name}=${value} `)

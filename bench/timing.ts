@@ -4,7 +4,7 @@
  * Ours and the baseline are built from the same pieces, and in every case the baseline's total
  * comes to at most ours, so the difference left is the cost of connections and round trips.
  */
-import type { RealDurations } from "../provider/simulator";
+import type { RealDurations } from "../simulator";
 
 export interface HostTiming {
   /**

@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MeshError } from "../../provider/common/errors";
 import { createControlClient, type AuthKeyRequest, type ControlServerClient, type ControlServerSettings } from "../../provider/control";
-import type { SimulatedControlServer } from "../../provider/simulator/control-servers";
-import { SimulatedHeadscale } from "../../provider/simulator/headscale-api";
-import { SimulatedTailscaleApi } from "../../provider/simulator/tailscale-api";
+import type { SimulatedControlServer } from "../../simulator/control-servers";
+import { SimulatedHeadscale } from "../../simulator/headscale-api";
+import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
 const KEY_REQUEST: AuthKeyRequest = { tags: ["tag:windows"], expirySeconds: 300, reusable: false, ephemeral: false };
 

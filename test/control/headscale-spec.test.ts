@@ -9,13 +9,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createControlClient } from "../../provider/control";
-import type { RecordedRequest } from "../../provider/simulator/control-servers";
+import type { RecordedRequest } from "../../simulator/control-servers";
 import {
   HEADSCALE_API_VERSIONS,
   HEADSCALE_SPEC_RELEASES,
   SimulatedHeadscale,
   type HeadscaleApiVersion,
-} from "../../provider/simulator/headscale-api";
+} from "../../simulator/headscale-api";
 
 const SPEC_DIR = process.env.HEADSCALE_OPENAPI_DIR ?? join(__dirname, "..", "fixtures", "headscale-openapi");
 

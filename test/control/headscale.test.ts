@@ -5,8 +5,8 @@
 import { isMeshError } from "../../provider/common/errors";
 import { Redactor } from "../../provider/common/redact";
 import { HeadscaleClient, createControlClient, type AuthKeyRequest } from "../../provider/control";
-import { AuthKeyRejected } from "../../provider/simulator/control-servers";
-import { HEADSCALE_API_VERSIONS, SimulatedHeadscale, type HeadscaleApiVersion } from "../../provider/simulator/headscale-api";
+import { AuthKeyRejected } from "../../simulator/control-servers";
+import { HEADSCALE_API_VERSIONS, SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
 
 const KEY_REQUEST: AuthKeyRequest = { tags: ["tag:windows"], expirySeconds: 300, reusable: false, ephemeral: false };
 

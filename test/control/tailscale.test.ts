@@ -1,7 +1,7 @@
 /** The Tailscale API client against the simulated Tailscale API. */
 import { TailscaleClient, createControlClient, type AuthKeyRequest } from "../../provider/control";
-import { AuthKeyRejected } from "../../provider/simulator/control-servers";
-import { SimulatedTailscaleApi } from "../../provider/simulator/tailscale-api";
+import { AuthKeyRejected } from "../../simulator/control-servers";
+import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
 const KEY_REQUEST: AuthKeyRequest = { tags: ["tag:windows"], expirySeconds: 600, reusable: false, ephemeral: false };
 

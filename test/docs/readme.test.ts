@@ -3,12 +3,12 @@ import { join } from "path";
 
 const root = join(__dirname, "..", "..");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { withTables } = require(join(root, "scripts", "readme-tables.js")) as { withTables: (readme: string) => string };
+const { withTables } = require(join(root, "tools", "readme-tables.js")) as { withTables: (readme: string) => string };
 
 describe("README.md", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
 
-  it("has the inputs/outputs tables as generated from schema.json (run: node scripts/readme-tables.js --write)", () => {
+  it("has the inputs/outputs tables as generated from schema.json (run: node tools/readme-tables.js --write)", () => {
     expect(readme).toBe(withTables(readme));
   });
 

@@ -5,8 +5,8 @@
  */
 import type { NodeInputs } from "../../provider/lifecycle/model";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR } from "../../provider/scripts/catalogue";
-import { LATEST_TAILSCALE, SimulatedWindowsHost, type HostState, type Scenario, type SimulatedHostOptions } from "../../provider/simulator";
-import type { SimFile } from "../../provider/simulator/host-state";
+import { LATEST_TAILSCALE, SimulatedWindowsHost, type HostState, type Scenario, type SimulatedHostOptions } from "../../simulator";
+import type { SimFile } from "../../simulator/host-state";
 
 export const JOIN_SCRIPT_PATH = DEFAULT_JOIN_SCRIPT_PATH;
 export const STATE_DIR = DEFAULT_STATE_DIR;

@@ -11,7 +11,7 @@ import { createNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { readJoinScriptData } from "../../provider/scripts";
 import { POLICY_KEYS } from "../../provider/scripts/catalogue";
-import { SimulatedWindowsHost, scenarioByName, tailnetAddressesFor } from "../../provider/simulator";
+import { SimulatedWindowsHost, scenarioByName, tailnetAddressesFor } from "../../simulator";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, nodeInputs } from "./harness";
 
 jest.setTimeout(180_000);

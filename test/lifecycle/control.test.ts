@@ -15,10 +15,10 @@ import { planConverge } from "../../provider/lifecycle/plan";
 import { createNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import type { ProbeResult } from "../../provider/scripts/catalogue";
-import { LATEST_TAILSCALE, SimulatedWindowsHost } from "../../provider/simulator";
-import { AuthKeyRejected } from "../../provider/simulator/control-servers";
-import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../provider/simulator/headscale-api";
-import { SimulatedTailscaleApi } from "../../provider/simulator/tailscale-api";
+import { LATEST_TAILSCALE, SimulatedWindowsHost } from "../../simulator";
+import { AuthKeyRejected } from "../../simulator/control-servers";
+import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
+import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
 const HEADSCALE = { kind: "headscale" as const, url: "https://hs.example.com", apiKey: "hs-api-key-SENTINEL0123", user: "ops" };
 

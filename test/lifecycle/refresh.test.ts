@@ -21,11 +21,11 @@ import { createNode, updateNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { DEFAULT_STATE_DIR, POLICY_KEYS } from "../../provider/scripts/catalogue";
 import { readJoinScriptData } from "../../provider/scripts";
-import { LATEST_TAILSCALE, SimulatedWindowsHost, type HostState, type JoinBehaviour, type Scenario } from "../../provider/simulator";
-import type { SimulatedControlServer } from "../../provider/simulator/control-servers";
-import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../provider/simulator/headscale-api";
-import { generateEd25519KeyPair } from "../../provider/simulator/ssh-server";
-import { SimulatedTailscaleApi } from "../../provider/simulator/tailscale-api";
+import { LATEST_TAILSCALE, SimulatedWindowsHost, type HostState, type JoinBehaviour, type Scenario } from "../../simulator";
+import type { SimulatedControlServer } from "../../simulator/control-servers";
+import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
+import { generateEd25519KeyPair } from "../../simulator/ssh-server";
+import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
 jest.setTimeout(60_000);
 

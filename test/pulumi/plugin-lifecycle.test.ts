@@ -6,7 +6,7 @@
  * needs `tailscale up` again ends pending-manual again), and Delete leaves nothing holding a secret
  * on the host. Each step follows the previous one's state.
  */
-import { SimulatedWindowsHost } from "../../provider/simulator";
+import { SimulatedWindowsHost } from "../../simulator";
 import { loadSchema, nodeResource } from "../support/package-schema";
 import type { Registration } from "../support/mock-run";
 import { DynamicProviderPlugin, EngineResource, exposedSecrets, isSecret, revealed, secret, urnOf, type Properties } from "../support/plugin-harness";

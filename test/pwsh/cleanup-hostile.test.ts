@@ -8,12 +8,12 @@ import { readdirSync } from "fs";
 import { join as joinPath } from "path";
 import { buildJoinScript, readJoinScriptData } from "../../provider/scripts";
 import { FAILURE_RULES, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
-import { ADMIN_ONLY } from "../../provider/simulator/host-state";
-import { initialHostState } from "../../provider/simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../provider/simulator/pwsh-backend";
-import { runStep, stepValue } from "../../provider/simulator/pwsh/run-step";
-import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
-import { tailscaleUninstallEntry } from "../../provider/simulator/tailscale-texts";
+import { ADMIN_ONLY } from "../../simulator/host-state";
+import { initialHostState } from "../../simulator/initial-state";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
+import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { scenarioByName, type Scenario } from "../../simulator/scenarios";
+import { tailscaleUninstallEntry } from "../../simulator/tailscale-texts";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

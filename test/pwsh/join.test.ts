@@ -6,12 +6,12 @@
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
 import { FAILURE_RULES, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
-import { ADMIN_ONLY, type HostState } from "../../provider/simulator/host-state";
-import { initialHostState } from "../../provider/simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../provider/simulator/pwsh-backend";
-import { runStep, stepValue } from "../../provider/simulator/pwsh/run-step";
-import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
-import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../provider/simulator/tailscale-texts";
+import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
+import { initialHostState } from "../../simulator/initial-state";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
+import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { scenarioByName, type Scenario } from "../../simulator/scenarios";
+import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../simulator/tailscale-texts";
 import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
 

@@ -8,10 +8,10 @@ import { stepScript } from "../../provider/scripts";
 import { FAILURE_RULES, type JoinParams } from "../../provider/scripts/catalogue";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { initialHostState } from "../../provider/simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../provider/simulator/pwsh-backend";
-import { runStep } from "../../provider/simulator/pwsh/run-step";
-import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
+import { initialHostState } from "../../simulator/initial-state";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
+import { runStep } from "../../simulator/pwsh/run-step";
+import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { toolsPresent } from "../support/tools";
 import { findPowerShell7Only } from "../scripts/powershell-51";
 

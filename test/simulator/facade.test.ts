@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Client, type ConnectConfig } from "ssh2";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, type JoinParams } from "../../provider/scripts/catalogue";
-import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../provider/simulator";
+import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../simulator";
 import {
   PROTOCOL_VERSION,
   STEP_COMMAND_LINE,

@@ -4,10 +4,10 @@
  */
 import { buildJoinScript } from "../../provider/scripts";
 import type { StepName, StepTypes } from "../../provider/scripts/catalogue";
-import type { HostBackend } from "../../provider/simulator/backend";
-import { initialHostState } from "../../provider/simulator/initial-state";
-import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
-import { tsBackendFactory } from "../../provider/simulator/ts-backend";
+import type { HostBackend } from "../../simulator/backend";
+import { initialHostState } from "../../simulator/initial-state";
+import { scenarioByName, type Scenario } from "../../simulator/scenarios";
+import { tsBackendFactory } from "../../simulator/ts-backend";
 import {
   PROTOCOL_VERSION,
   STEP_COMMAND_LINE,

@@ -1,8 +1,8 @@
-import { cleanHost, DEFAULT_READERS } from "../../provider/simulator/host-state";
-import { initialHostState } from "../../provider/simulator/initial-state";
-import { tailnetAddressesFor, tailscaleUninstallEntry, tailscaleUpRun } from "../../provider/simulator/tailscale-texts";
+import { cleanHost, DEFAULT_READERS } from "../../simulator/host-state";
+import { initialHostState } from "../../simulator/initial-state";
+import { tailnetAddressesFor, tailscaleUninstallEntry, tailscaleUpRun } from "../../simulator/tailscale-texts";
 import { FAILURE_RULES } from "../../provider/scripts/catalogue";
-import { WindowsFileSystem, WindowsRegistry, parentOf } from "../../provider/simulator/windows-model";
+import { WindowsFileSystem, WindowsRegistry, parentOf } from "../../simulator/windows-model";
 
 describe("the simulated file system and registry", () => {
   it("finds files case-insensitively, keeps the case first written, and inherits readers", () => {

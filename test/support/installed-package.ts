@@ -110,7 +110,7 @@ async function buildInto(projectDir: string): Promise<void> {
   }
   if (diagnostics) console.warn(`npm run build would fail; testing what tsc emitted anyway:\n${diagnostics}`);
 
-  // As scripts/copy-assets.js does for dist/: the PowerShell the provider sends sits next to the code.
+  // As tools/copy-assets.js does for dist/: the PowerShell the provider sends sits next to the code.
   const scripts = path.join(REPO_ROOT, "provider", "scripts");
   for (const name of fs.readdirSync(scripts).filter((n) => n.endsWith(".ps1"))) {
     fs.copyFileSync(path.join(scripts, name), path.join(distDir, "provider", "scripts", name));
@@ -135,7 +135,6 @@ function sourceHash(): string {
   const hash = createHash("sha256");
   const files = [
     ...listFiles(path.join(REPO_ROOT, "provider")),
-    ...listFiles(path.join(REPO_ROOT, "bench")),
     ...["package.json", "tsconfig.json", "schema.json", "README.md"].map((f) => path.join(REPO_ROOT, f)).filter((f) => fs.existsSync(f)),
   ];
   for (const file of files.sort()) {

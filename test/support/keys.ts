@@ -1,7 +1,7 @@
 /** Key material for tests: fresh ed25519 keys in the forms the transport and the harnesses take. */
 import { chmodSync, writeFileSync } from "fs";
 import { join } from "path";
-import { generateEd25519KeyPair } from "../../provider/simulator/ssh-server";
+import { generateEd25519KeyPair } from "../../simulator/ssh-server";
 import { parseHostKeyPin } from "../../provider/transport/host-key";
 
 export interface TestKey {

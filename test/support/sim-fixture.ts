@@ -4,7 +4,7 @@
  * everything a test opened (jest must exit with no handle left).
  */
 import { Redactor } from "../../provider/common/redact";
-import { SimulatedSshServer, type SimulatedSshServerOptions } from "../../provider/simulator/ssh-server";
+import { SimulatedSshServer, type SimulatedSshServerOptions } from "../../simulator/ssh-server";
 import { openSession } from "../../provider/transport/session";
 import type { ConnectionSettings, RemoteSession, SessionOptions } from "../../provider/transport/types";
 import { TestBackend } from "./test-backend";

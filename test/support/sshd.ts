@@ -13,7 +13,7 @@ import { once } from "events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir, userInfo } from "os";
 import { join } from "path";
-import { freePort } from "../../provider/simulator/ssh-server";
+import { freePort } from "../../simulator/ssh-server";
 import { POWERSHELL_EXE, POWERSHELL_FLAGS } from "../../provider/transport/protocol";
 import { newKey, type TestKey } from "./keys";
 import { findTool } from "./tools";

@@ -5,7 +5,7 @@
  *   fail      prints `params.noise` on stderr, then a failed result carrying `params.message`
  *   crash     prints `params.stderr` on stderr and exits with `params.exitCode`, without a result
  */
-import type { HostBackend, StepIo } from "../../provider/simulator/backend";
+import type { HostBackend, StepIo } from "../../simulator/backend";
 import { decodePayload, encodeMarkedLine, PROGRESS_MARK, RESULT_MARK } from "../../provider/transport/protocol";
 
 export class TestBackend implements Pick<HostBackend, "exec"> {

@@ -9,7 +9,7 @@ import * as net from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { isMeshError } from "../../provider/common/errors";
-import { freePort, SimulatedSshServer } from "../../provider/simulator/ssh-server";
+import { freePort, SimulatedSshServer } from "../../simulator/ssh-server";
 import { newKey, writePrivateKey } from "../support/keys";
 import { Fixture, failureOf, LABEL, USER } from "../support/sim-fixture";
 import { TestBackend } from "../support/test-backend";

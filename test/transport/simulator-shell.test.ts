@@ -3,7 +3,7 @@
  * default shell would judge them, before any step runs.
  */
 import { Client } from "ssh2";
-import type { DefaultShell } from "../../provider/simulator/ssh-server";
+import type { DefaultShell } from "../../simulator/ssh-server";
 import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { Fixture, PASSWORD, USER } from "../support/sim-fixture";
 

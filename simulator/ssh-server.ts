@@ -8,8 +8,8 @@
 import { once } from "events";
 import * as net from "net";
 import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from "ssh2";
-import { MeshError } from "../common/errors";
-import { fingerprintOf, keyTypeInBlob } from "../transport/host-key";
+import { MeshError } from "../provider/common/errors";
+import { fingerprintOf, keyTypeInBlob } from "../provider/transport/host-key";
 import {
   BOOTSTRAP_SCRIPT,
   decodePayload,
@@ -19,7 +19,7 @@ import {
   POWERSHELL_FLAGS,
   PROGRESS_MARK,
   type StepPayload,
-} from "../transport/protocol";
+} from "../provider/transport/protocol";
 import type { HostBackend, StepIo } from "./backend";
 
 export type DefaultShell = "cmd" | "powershell";

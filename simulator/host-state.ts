@@ -3,7 +3,7 @@
  * model and real pwsh with Windows stand-ins) read and write this same shape, so the conformance
  * suite can compare them field by field after every scenario.
  */
-import { SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS } from "../scripts/catalogue";
+import { SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS } from "../provider/scripts/catalogue";
 
 export interface SimFile {
   content: string;

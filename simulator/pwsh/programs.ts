@@ -7,7 +7,7 @@
  * real one would, and its command line goes to processLog.
  */
 import { createHash } from "node:crypto";
-import { SID_USERS, TAILSCALE_EXE } from "../../scripts/catalogue";
+import { SID_USERS, TAILSCALE_EXE } from "../../provider/scripts/catalogue";
 import type { HostState } from "../host-state";
 import { LATEST_TAILSCALE, type JoinBehaviour, type Scenario } from "../scenarios";
 import {

@@ -11,8 +11,8 @@
  * a `tailscale up` attempt and the pause between attempts then take exactly the time given.
  */
 import { randomBytes } from "node:crypto";
-import { Redactor } from "../common/redact";
-import { readJoinScriptData } from "../scripts";
+import { Redactor } from "../provider/common/redact";
+import { readJoinScriptData } from "../provider/scripts";
 import {
   POLICY_KEYS,
   SID_ADMINISTRATORS,
@@ -32,7 +32,7 @@ import {
   type ProbeResult,
   type StepName,
   type StepTypes,
-} from "../scripts/catalogue";
+} from "../provider/scripts/catalogue";
 import {
   PROGRESS_MARK,
   PROTOCOL_VERSION,
@@ -42,7 +42,7 @@ import {
   type StepEnvelope,
   type StepPayload,
   type StepProgress,
-} from "../transport/protocol";
+} from "../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import { ADMIN_ONLY, type HostState } from "./host-state";
 import { LATEST_TAILSCALE, type JoinBehaviour, type Scenario } from "./scenarios";

@@ -1,5 +1,5 @@
 // The README's inputs/outputs tables are generated from schema.json (which a test keeps in step with
-// the TypeScript). `node scripts/readme-tables.js --write` refreshes README.md; without --write it
+// the TypeScript). `node tools/readme-tables.js --write` refreshes README.md; without --write it
 // prints the tables, and test/docs/readme.test.ts fails when README.md is stale.
 const fs = require("fs");
 const path = require("path");

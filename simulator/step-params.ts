@@ -3,7 +3,7 @@
  * argument: a step given malformed parameters fails as a script error instead of guessing.
  */
 import { z } from "zod";
-import type { StepName, StepTypes } from "../scripts/catalogue";
+import type { StepName, StepTypes } from "../provider/scripts/catalogue";
 import { isAbsoluteWindowsPath } from "./windows-model";
 
 const windowsPath = z.string().refine(isAbsoluteWindowsPath, { message: "must be an absolute Windows path" });

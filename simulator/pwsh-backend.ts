@@ -12,9 +12,9 @@ import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSy
 import { createServer, type Server, type Socket } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { readJoinScriptData } from "../scripts";
-import { SID_USERS, TAILSCALE_EXE } from "../scripts/catalogue";
-import { RESULT_MARK, decodePayload, decodePowerShellCommand, encodePowerShellCommand } from "../transport/protocol";
+import { readJoinScriptData } from "../provider/scripts";
+import { SID_USERS, TAILSCALE_EXE } from "../provider/scripts/catalogue";
+import { RESULT_MARK, decodePayload, decodePowerShellCommand, encodePowerShellCommand } from "../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import { DEFAULT_READERS, type HostState } from "./host-state";
 import { PROGRAMS, emptyRecord, runProgram, type ProgramAnswer, type ProgramRequest, type SimRecord } from "./pwsh/programs";
@@ -78,7 +78,7 @@ export class PwshHostBackend implements HostBackend {
   ) {
     const standIns = join(__dirname, "pwsh");
     this.prelude = [
-      "# Windows stand-ins of the simulated host (pulumi-mesh-windows, provider/simulator/pwsh).",
+      "# Windows stand-ins of the simulated host (pulumi-mesh-windows, simulator/pwsh).",
       "$SimDir = $env:MESH_SIM_DIR",
       "$SimStatePath = [IO.Path]::Combine($SimDir, 'state.json')",
       "$SimRecordPath = [IO.Path]::Combine($SimDir, 'record.json')",

@@ -3,7 +3,7 @@
  * so every back end of the simulated host runs it unchanged, and the lifecycle tests assert each
  * row's `expect` against whichever back end runs it.
  */
-import type { JoinFailureReason } from "../scripts/catalogue";
+import type { JoinFailureReason } from "../provider/scripts/catalogue";
 import { DEFAULT_READERS, type HostState } from "./host-state";
 
 /** What `tailscale up` answers on one attempt (the last entry repeats for further attempts). */

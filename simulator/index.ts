@@ -8,8 +8,8 @@
  *   await host.stop();
  */
 import { randomBytes } from "node:crypto";
-import { DEFAULT_JOIN_SCRIPT_PATH } from "../scripts/catalogue";
-import type { StepPayload } from "../transport/protocol";
+import { DEFAULT_JOIN_SCRIPT_PATH } from "../provider/scripts/catalogue";
+import type { StepPayload } from "../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import type { HostState } from "./host-state";
 import { initialHostState } from "./initial-state";
@@ -150,6 +150,6 @@ function backendFactory(options: SimulatedHostOptions): BackendFactory {
   if ((options.backend ?? "ts") === "ts") return tsBackendFactory({ maxRealSleepMs: options.maxRealSleepMs, realDurations: options.realDurations });
   // Loaded only when asked for, so the simulator works on machines without pwsh.
   const pwsh = require("./pwsh-backend") as { createPwshBackend?: BackendFactory };
-  if (!pwsh.createPwshBackend) throw new Error("provider/simulator/pwsh-backend does not export createPwshBackend");
+  if (!pwsh.createPwshBackend) throw new Error("simulator/pwsh-backend does not export createPwshBackend");
   return pwsh.createPwshBackend;
 }
