@@ -2,7 +2,7 @@
  * The benchmark's cases, run for each N: ours and the baseline against fresh farms of simulated
  * hosts in the same scenario, behind the same delay, with the same scripted host work.
  */
-import type { NodeOutputs } from "../provider/lifecycle/model";
+import type { NodeOutputs } from "../provider/node/types";
 import type { Farm, FarmLauncher, NodeCounts } from "./farm";
 import type { HostTiming } from "./timing";
 import type { Operation, Side, WorkloadResult, WorkloadSpec } from "./workload";

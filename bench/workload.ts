@@ -4,7 +4,7 @@
  * baseline (baseline.ts). It measures wall time and the peak resident memory of its process.
  */
 import { createNode, readNode } from "../provider/lifecycle";
-import type { NodeInputs, NodeOutputs } from "../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../provider/node/types";
 import { baselineCreate, baselineRefresh, type BaselineNode } from "./baseline";
 import type { FarmTarget } from "./farm";
 import type { HostTiming } from "./timing";

@@ -14,7 +14,7 @@ import { SID_ADMINISTRATORS, SID_SYSTEM } from "../provider/scripts/catalogue";
 import type { SimulatedWindowsHost } from "../simulator";
 import { EXIT, type CliIo, type ExitCode } from "../provider/cli/io";
 import type { CommandFlags } from "../provider/cli/options";
-import { SECRET_ENV } from "../provider/cli/secrets";
+import { secretEnv } from "../provider/cli/secrets";
 import { defaultStateFile, readRecord, STATE_HOME_ENV } from "../provider/cli/state";
 
 type RunCli = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
@@ -78,7 +78,7 @@ class Demo {
     this.say("SSH sessions apart from the service's session. The service runs; the SSH session just cannot talk to it.");
     this.say("That is the case this tool is built for. Time on the simulated host is modelled: installs and attempts");
     this.say("report the seconds they would take on Windows, but pass in milliseconds.\n");
-    this.say(`Secrets: ${SECRET_ENV.authKey} and ${SECRET_ENV.password} hold THROWAWAY values made up for this demo.`);
+    this.say(`Secrets: ${secretEnv("authKey")} and ${secretEnv("connection.password")} hold THROWAWAY values made up for this demo.`);
     this.say("         They travel in the environment, never on the command line, and appear nowhere below.");
     this.say(`State:   ${STATE_HOME_ENV}=${this.home} (deleted at the end)`);
 
@@ -140,7 +140,7 @@ class Demo {
     return {
       stdout: (text) => this.print(indented(text)),
       stderr: (text) => this.print(indented(text)),
-      env: { HOME: this.home, [STATE_HOME_ENV]: this.home, [SECRET_ENV.authKey]: this.authKey, [SECRET_ENV.password]: this.password },
+      env: { HOME: this.home, [STATE_HOME_ENV]: this.home, [secretEnv("authKey")]: this.authKey, [secretEnv("connection.password")]: this.password },
       readStdin: async () => "",
     };
   }

@@ -1,124 +1,19 @@
 /**
  * Turning a command line into NodeInputs: the config file (NodeInputs without secrets), then the
- * flags over it, then the secrets from their sources, validated with the engine's own checkInputs.
+ * flags over it, then the secrets from their sources, validated with the engine's own check.
  * Failures name the property and the flag (or variable) that sets it.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { withoutUndefined } from "../common/objects";
 import { packageVersion } from "../common/version";
-import { checkInputs, type CheckFailure } from "../lifecycle/inputs";
-import type { NodeInputs } from "../lifecycle/model";
-import { withoutUndefined } from "../lifecycle/outputs";
+import { SECRET_INPUT_PATHS, checkInputs, type CheckFailure, type NodeInputs } from "../node";
+import { inputsFromFlags, sourceOf } from "./flags";
 import { UsageError, type CliIo } from "./io";
-import { readKeyFile, SECRET_ENV, type Secrets } from "./secrets";
-
-/** Every flag that sets an input, as commander hands them over (only those given on the command line). */
-export interface InputFlags {
-  config?: string;
-  host?: string;
-  port?: number | string;
-  user?: string;
-  identityFile?: string;
-  agentSocket?: string;
-  hostKey?: string;
-  connectDeadline?: number | string;
-  dialErrorLimit?: number | string;
-  perDialTimeout?: number | string;
-  jumpHost?: string;
-  jumpPort?: number | string;
-  jumpUser?: string;
-  jumpIdentityFile?: string;
-  jumpHostKey?: string;
-  loginServer?: string;
-  hostname?: string;
-  tag?: string[];
-  route?: string[];
-  exitNode?: boolean;
-  acceptRoutes?: boolean;
-  attempts?: number | string;
-  retryDelay?: number | string;
-  joinTimeout?: number | string;
-  stepTimeout?: number | string;
-  installMethod?: string;
-  installVersion?: string;
-  msiUrl?: string;
-  joinScriptPath?: string;
-  controlKind?: string;
-  controlUrl?: string;
-  controlTailnet?: string;
-  controlUser?: string;
-  logout?: boolean;
-  uninstall?: boolean;
-  removeFromControlServer?: boolean;
-}
+import type { Secrets } from "./secrets";
 
 /** Inputs as assembled before validation: any part may be missing or ill-typed. */
 export type DraftInputs = Record<string, unknown>;
-
-/** Where each property comes from on the command line, for failure messages. */
-const PROPERTY_SOURCES: Record<string, string> = {
-  connection: `${SECRET_ENV.password} / --password-file, --identity-file or --agent-socket`,
-  "connection.host": "--host",
-  "connection.port": "--port",
-  "connection.user": "--user",
-  "connection.password": `${SECRET_ENV.password} / --password-file`,
-  "connection.privateKey": "--identity-file",
-  "connection.privateKeyPassword": SECRET_ENV.keyPassphrase,
-  "connection.agentSocketPath": "--agent-socket",
-  "connection.hostKey": "--host-key",
-  "connection.connectDeadlineSeconds": "--connect-deadline",
-  "connection.dialErrorLimit": "--dial-error-limit",
-  "connection.perDialTimeout": "--per-dial-timeout",
-  "connection.proxy": `${SECRET_ENV.jumpPassword}, --jump-identity-file or --agent-socket`,
-  "connection.proxy.host": "--jump-host",
-  "connection.proxy.port": "--jump-port",
-  "connection.proxy.user": "--jump-user",
-  "connection.proxy.password": SECRET_ENV.jumpPassword,
-  "connection.proxy.privateKey": "--jump-identity-file",
-  "connection.proxy.privateKeyPassword": SECRET_ENV.jumpKeyPassphrase,
-  "connection.proxy.hostKey": "--jump-host-key",
-  authKey: `${SECRET_ENV.authKey} / --auth-key-file / --auth-key-stdin`,
-  loginServer: "--login-server",
-  hostname: "--hostname",
-  advertiseTags: "--tag",
-  advertiseRoutes: "--route",
-  advertiseExitNode: "--exit-node",
-  acceptRoutes: "--no-accept-routes",
-  joinAttempts: "--attempts",
-  joinRetryDelaySeconds: "--retry-delay",
-  joinTimeoutSeconds: "--join-timeout",
-  stepTimeoutSeconds: "--step-timeout",
-  "install.method": "--install-method",
-  "install.version": "--install-version",
-  "install.msiUrl": "--msi-url",
-  joinScriptPath: "--join-script-path",
-  controlServer: "--control-kind",
-  "controlServer.kind": "--control-kind",
-  "controlServer.url": "--control-url",
-  "controlServer.apiKey": `${SECRET_ENV.controlApiKey} / --control-api-key-file`,
-  "controlServer.tailnet": "--control-tailnet",
-  "controlServer.user": "--control-user",
-  "onDelete.logout": "--logout",
-  "onDelete.uninstall": "--uninstall",
-  "onDelete.removeFromControlServer": "--remove-from-control-server",
-};
-
-/** Properties that hold secrets: refused in the config file, which is often committed or shared. */
-const SECRET_PATHS = [
-  ["authKey"],
-  ["connection", "password"],
-  ["connection", "privateKey"],
-  ["connection", "privateKeyPassword"],
-  ["connection", "proxy", "password"],
-  ["connection", "proxy", "privateKey"],
-  ["connection", "proxy", "privateKeyPassword"],
-  ["controlServer", "apiKey"],
-] as const;
-
-/** A number flag: a whole number becomes a number; anything else stays text for checkInputs to name. */
-export function numberFlag(value: string): number | string {
-  return /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
-}
 
 export function readConfigFile(file: string): DraftInputs {
   let text: string;
@@ -134,11 +29,12 @@ export function readConfigFile(file: string): DraftInputs {
     throw new UsageError(`--config ${file}: not valid JSON (${(error as Error).message})`);
   }
   if (!isRecord(config)) throw new UsageError(`--config ${file}: must hold one JSON object with the node's inputs (see docs/inputs.md)`);
-  const secrets = SECRET_PATHS.filter((p) => valueAt(config, p) !== undefined).map((p) => p.join("."));
+  // Secrets do not belong in a config file: it is easily committed or shared.
+  const secrets = SECRET_INPUT_PATHS.filter((p) => valueAt(config, p) !== undefined);
   if (secrets.length > 0) {
     throw new UsageError(
       `--config ${file}: holds secrets, which do not belong in a config file (it is easily committed or shared)`,
-      secrets.map((property) => ({ property, reason: `remove it from the file; give it with ${PROPERTY_SOURCES[property]}` })),
+      secrets.map((property) => ({ property, reason: `remove it from the file; give it with ${sourceOf(property)}` })),
     );
   }
   return withoutNulls(config);
@@ -153,75 +49,33 @@ function withoutNulls(value: DraftInputs): DraftInputs {
   );
 }
 
-/** The flags as a partial NodeInputs (files named by flags are read here). */
-export function inputsFromFlags(flags: InputFlags): DraftInputs {
-  const jump = pruned({
-    host: flags.jumpHost,
-    port: flags.jumpPort,
-    user: flags.jumpUser,
-    privateKey: flags.jumpIdentityFile === undefined ? undefined : readKeyFile(flags.jumpIdentityFile, "--jump-identity-file"),
-    hostKey: flags.jumpHostKey,
-  });
-  return pruned({
-    connection: {
-      host: flags.host,
-      port: flags.port,
-      user: flags.user,
-      privateKey: flags.identityFile === undefined ? undefined : readKeyFile(flags.identityFile, "--identity-file"),
-      agentSocketPath: flags.agentSocket,
-      hostKey: flags.hostKey,
-      connectDeadlineSeconds: flags.connectDeadline,
-      dialErrorLimit: flags.dialErrorLimit,
-      perDialTimeout: flags.perDialTimeout,
-      proxy: jump,
-    },
-    loginServer: flags.loginServer,
-    hostname: flags.hostname,
-    advertiseTags: flags.tag,
-    advertiseRoutes: flags.route,
-    advertiseExitNode: flags.exitNode,
-    acceptRoutes: flags.acceptRoutes,
-    joinAttempts: flags.attempts,
-    joinRetryDelaySeconds: flags.retryDelay,
-    joinTimeoutSeconds: flags.joinTimeout,
-    stepTimeoutSeconds: flags.stepTimeout,
-    install: { method: flags.installMethod, version: flags.installVersion, msiUrl: flags.msiUrl },
-    joinScriptPath: flags.joinScriptPath,
-    controlServer: { kind: flags.controlKind, url: flags.controlUrl, tailnet: flags.controlTailnet, user: flags.controlUser },
-    onDelete: { logout: flags.logout, uninstall: flags.uninstall, removeFromControlServer: flags.removeFromControlServer },
-  });
-}
-
 /** The config file, with the flags over it. */
-export function overlayFromCommandLine(flags: InputFlags): DraftInputs {
+export function overlayFromCommandLine(flags: Record<string, unknown> & { config?: string }): DraftInputs {
   const config = flags.config === undefined ? {} : readConfigFile(flags.config);
   return merged(config, inputsFromFlags(flags));
 }
 
 /**
- * Adds the secrets. A passphrase is only used with a key (an exported MESH_SSH_KEY_PASSPHRASE must
- * not break a password login), and the control server's API key only with a control server. With no
- * way to log in at all, the ssh-agent of SSH_AUTH_SOCK is used, as ssh does.
+ * Adds the secrets where their property's object is given (the connection always is). A passphrase
+ * is only used with a key (an exported MESH_SSH_KEY_PASSPHRASE must not break a password login). With
+ * no way to log in at all, the ssh-agent of SSH_AUTH_SOCK is used, as ssh does.
  */
 export function withSecrets(draft: DraftInputs, secrets: Secrets, io: CliIo): DraftInputs {
-  const connection = isRecord(draft.connection) ? { ...draft.connection } : {};
-  addCredentials(connection, secrets.password, secrets.keyPassphrase, io);
-  if (isRecord(connection.proxy)) {
-    const proxy = { ...connection.proxy };
-    addCredentials(proxy, secrets.jumpPassword, secrets.jumpKeyPassphrase, io);
-    connection.proxy = proxy;
+  const out: DraftInputs = structuredClone(withoutUndefined({ ...draft, connection: isRecord(draft.connection) ? draft.connection : {} }));
+  for (const [property, value] of Object.entries(secrets)) {
+    const parts = property.split(".");
+    const parent = parts.slice(0, -1).reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), out);
+    if (!isRecord(parent)) continue;
+    const name = parts[parts.length - 1]!;
+    if (name === "privateKeyPassword" && parent.privateKey === undefined) continue;
+    parent[name] = value;
   }
-  const out: DraftInputs = { ...draft, connection };
-  if (secrets.authKey !== undefined) out.authKey = secrets.authKey;
-  if (secrets.controlApiKey !== undefined && isRecord(draft.controlServer)) out.controlServer = { ...draft.controlServer, apiKey: secrets.controlApiKey };
+  for (const hop of [out.connection, (out.connection as DraftInputs).proxy]) {
+    if (!isRecord(hop)) continue;
+    const agent = io.env.SSH_AUTH_SOCK;
+    if (hop.password === undefined && hop.privateKey === undefined && hop.agentSocketPath === undefined && agent) hop.agentSocketPath = agent;
+  }
   return out;
-}
-
-function addCredentials(hop: Record<string, unknown>, password: string | undefined, passphrase: string | undefined, io: CliIo): void {
-  if (password !== undefined) hop.password = password;
-  if (passphrase !== undefined && hop.privateKey !== undefined) hop.privateKeyPassword = passphrase;
-  const agent = io.env.SSH_AUTH_SOCK;
-  if (hop.password === undefined && hop.privateKey === undefined && hop.agentSocketPath === undefined && agent) hop.agentSocketPath = agent;
 }
 
 /** The CLI records its version like the resource does, so the state file says what wrote it. */
@@ -230,21 +84,18 @@ export function withProviderVersion(draft: DraftInputs): DraftInputs {
 }
 
 /**
- * Validates with the engine's checkInputs. `notNeeded` lists properties whose failures do not
- * matter to this command (status does not need the auth key, for instance).
+ * Validates with the engine's check. `notNeeded` lists properties this command does not use
+ * (status needs no auth key): they may be missing, and their failures do not matter; everything
+ * else is checked as for a deployment.
  */
 export function validated(draft: DraftInputs, notNeeded: readonly string[] = []): NodeInputs {
-  const result = checkInputs(draft);
+  const result = checkInputs(draft, { notNeeded });
   if ("inputs" in result) return result.inputs;
-  const failures = result.failures.filter((f) => !notNeeded.includes(f.property));
-  if (failures.length > 0) throw new UsageError("invalid input", failures.map(withSource));
-  // Only not-needed properties failed: the draft is otherwise valid, and the command never reads them.
-  return draft as unknown as NodeInputs;
+  throw new UsageError("invalid input", result.failures.map(withSource));
 }
 
 function withSource(failure: CheckFailure): CheckFailure {
-  const base = failure.property.replace(/\[\d+\]$/, "");
-  const source = PROPERTY_SOURCES[base];
+  const source = sourceOf(failure.property.replace(/\[\d+\]$/, ""));
   return { property: source ? `${failure.property} (${source})` : failure.property, reason: failure.reason };
 }
 
@@ -268,20 +119,8 @@ export function merged(base: DraftInputs, over: DraftInputs): DraftInputs {
   return out;
 }
 
-/** Without undefined values and without objects left empty (an empty `proxy` would be a failure). */
-function pruned(value: DraftInputs): DraftInputs {
-  const out: DraftInputs = {};
-  for (const [key, v] of Object.entries(withoutUndefined(value))) {
-    if (isRecord(v)) {
-      const inner = pruned(v);
-      if (Object.keys(inner).length > 0) out[key] = inner;
-    } else out[key] = v;
-  }
-  return out;
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
+function valueAt(value: unknown, at: string): unknown {
   let current = value;
-  for (const key of path) current = isRecord(current) ? current[key] : undefined;
+  for (const key of at.split(".")) current = isRecord(current) ? current[key] : undefined;
   return current;
 }

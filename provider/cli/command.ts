@@ -4,8 +4,8 @@
  */
 import { isMeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
-import { secretsOf } from "../lifecycle/inputs";
-import type { NodeInputs } from "../lifecycle/model";
+import { secretsOf } from "../node";
+import type { NodeInputs } from "../node/types";
 import type { DraftInputs } from "./assemble";
 import type { CliIo, ExitCode } from "./io";
 import type { CommonFlags } from "./options";

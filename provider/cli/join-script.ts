@@ -4,14 +4,14 @@
  * builds it. The auth key inside is `[redacted]` unless --show-secrets, which needs the key.
  */
 import { REDACTED } from "../common/redact";
-import { withDefaults } from "../lifecycle/inputs";
+import { withDefaults } from "../node";
 import { joinScriptFor } from "../lifecycle/join-script";
 import { manualCommand } from "../scripts";
 import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
-import { readSecrets, SECRET_ENV } from "./secrets";
+import { readSecrets, secretEnv } from "./secrets";
 import { locateTarget, recordedInputs } from "./target";
 
 export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
@@ -24,15 +24,16 @@ export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitC
     const overlay = overlayFromCommandLine(flags);
     const target = locateTarget(overlay, flags.state, io, true);
     scope.target = target;
-    const secrets = await readSecrets(flags, io, { authKey: showSecrets, controlApiKey: false });
-    if (showSecrets && secrets.authKey === undefined) {
-      throw new UsageError(`--show-secrets puts the auth key in the script: give it with ${SECRET_ENV.authKey}, --auth-key-file or --auth-key-stdin`);
+    const secrets = await readSecrets(flags, io, showSecrets ? ["authKey"] : []);
+    const authKey = secrets.authKey;
+    if (showSecrets && authKey === undefined) {
+      throw new UsageError(`--show-secrets puts the auth key in the script: give it with ${secretEnv("authKey")}, --auth-key-file or --auth-key-stdin`);
     }
     const draft = withSecrets(target.record ? merged(recordedInputs(target.record), overlay) : overlay, secrets, io);
     scope.learnSecrets(draft);
     // No SSH here: the script is built locally, so credentials and the API key are not needed.
     const inputs = withDefaults(validated(draft, ["connection", "authKey", "controlServer.apiKey"]));
-    const script = joinScriptFor(inputs, secrets.authKey ?? REDACTED);
+    const script = joinScriptFor(inputs, authKey ?? REDACTED);
     const command = manualCommand(inputs.joinScriptPath);
 
     if (reporter.json) {

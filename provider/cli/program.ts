@@ -17,21 +17,20 @@ import {
 } from "./options";
 import { provisionCommand } from "./provision";
 import { removeCommand } from "./remove";
-import { refuseSecretsOnArgv, SECRET_ENV } from "./secrets";
+import { SECRET_BINDINGS } from "./flags";
+import { refuseSecretsOnArgv, secretEnv, sourcesOf } from "./secrets";
 import { STATE_HOME_ENV } from "./state";
 import { statusCommand } from "./status";
 
-const SECRETS_HELP = `Secrets are never taken on the command line. Give them as:
-  auth key             ${SECRET_ENV.authKey}, --auth-key-file <path> or --auth-key-stdin
-  SSH password         ${SECRET_ENV.password} or --password-file <path>
-  SSH key passphrase   ${SECRET_ENV.keyPassphrase} (with --identity-file)
-  control API key      ${SECRET_ENV.controlApiKey} or --control-api-key-file <path>
-  jump host            ${SECRET_ENV.jumpPassword}, ${SECRET_ENV.jumpKeyPassphrase}
-Files are read and trimmed; a file or stdin flag wins over the variable.`;
+const SECRETS_HELP = [
+  "Secrets are never taken on the command line. Give them as:",
+  ...SECRET_BINDINGS.map((b) => `  ${b.sources.label.padEnd(26)} ${sourcesOf(b)}`),
+  "Files are read and trimmed; a file or stdin flag wins over the variable.",
+].join("\n");
 
 const EXAMPLES = `Examples:
   mesh-windows-node demo
-  export ${SECRET_ENV.authKey}=tskey-auth-...  ${SECRET_ENV.password}=...
+  export ${secretEnv("authKey")}=tskey-auth-...  ${secretEnv("connection.password")}=...
   mesh-windows-node provision --host win-01.example.com --login-server https://hs.example.com --tag tag:server
   mesh-windows-node status --host win-01.example.com
   mesh-windows-node join-script --host win-01.example.com

@@ -21,7 +21,7 @@ export function removeCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode>
     scope.target = target;
     const record = target.record;
 
-    const secrets = await readSecrets(flags, io, { authKey: false, controlApiKey: true });
+    const secrets = await readSecrets(flags, io, ["controlServer.apiKey"]);
     const base = record ? merged(recordedInputs(record), { connection: overlay.connection, onDelete: overlay.onDelete }) : overlay;
     const draft = withSecrets(base, secrets, io);
     scope.learnSecrets(draft);

@@ -1,39 +1,45 @@
 /**
  * Where the CLI's secrets come from: environment variables, files (read and trimmed) or standard
- * input. Never argv: a value there lands in shell history and in every `ps` listing, so no flag
- * takes a secret, and a flag that looks like one is refused without echoing its value.
+ * input, as the node's declaration says for each secret property. Never argv: a value there lands in
+ * shell history and in every `ps` listing, so no flag takes a secret, and a flag that looks like one
+ * is refused without echoing its value.
  */
-import * as fs from "fs";
-import * as path from "path";
+import { Option } from "commander";
+import type { CliBinding } from "../node/declare";
+import { readSecretFile } from "./files";
+import { SECRET_BINDINGS, type SecretBinding } from "./flags";
 import { UsageError, type CliIo } from "./io";
 
-export const SECRET_ENV = {
-  authKey: "MESH_AUTH_KEY",
-  password: "MESH_SSH_PASSWORD",
-  keyPassphrase: "MESH_SSH_KEY_PASSPHRASE",
-  controlApiKey: "MESH_CONTROL_API_KEY",
-  jumpPassword: "MESH_JUMP_SSH_PASSWORD",
-  jumpKeyPassphrase: "MESH_JUMP_SSH_KEY_PASSPHRASE",
-} as const;
+/** Secrets by input property path, e.g. "authKey", "connection.password". */
+export type Secrets = Record<string, string>;
 
-export type SecretName = keyof typeof SECRET_ENV;
-export type Secrets = Partial<Record<SecretName, string>>;
-
-/** The secret-carrying flags that do exist: each names a file, or says "read stdin". */
-export interface SecretFlags {
-  authKeyFile?: string;
-  authKeyStdin?: boolean;
-  passwordFile?: string;
-  controlApiKeyFile?: string;
+/** The environment variable that holds the secret at `path`. */
+export function secretEnv(path: string): string {
+  const binding = SECRET_BINDINGS.find((b) => b.path === path);
+  if (!binding) throw new Error(`${path} is not a secret input`);
+  return binding.sources.env;
 }
 
-/** A flag name that would carry a secret value, and where that secret goes instead. */
-const SECRET_LOOKING_FLAGS: { pattern: RegExp; instead: string }[] = [
-  { pattern: /^--?(auth-?key|key|token)$/i, instead: `the ${SECRET_ENV.authKey} environment variable, --auth-key-file <path> or --auth-key-stdin` },
-  { pattern: /^--?(jump-)?(ssh-)?(password|passwd|pass)$/i, instead: `the ${SECRET_ENV.password} (or ${SECRET_ENV.jumpPassword}) environment variable, or --password-file <path>` },
-  { pattern: /^--?(key-|identity-)?passphrase$/i, instead: `the ${SECRET_ENV.keyPassphrase} environment variable` },
-  { pattern: /^--?(control-)?api-?key$/i, instead: `the ${SECRET_ENV.controlApiKey} environment variable or --control-api-key-file <path>` },
-  { pattern: /^--?(private-key|secret)$/i, instead: "--identity-file <path> (a file holding the private key)" },
+function flagName(cli: CliBinding): string {
+  return cli.flag.split(" ")[0]!;
+}
+
+function attribute(cli: CliBinding): string {
+  return new Option(cli.flag).attributeName();
+}
+
+/** "MESH_AUTH_KEY, --auth-key-file <path> or --auth-key-stdin": every source of one secret. */
+export function sourcesOf(binding: SecretBinding): string {
+  const all = [binding.sources.env, binding.sources.file?.flag, binding.sources.stdin?.flag].filter((s): s is string => s !== undefined);
+  return all.length > 1 ? `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}` : all[0]!;
+}
+
+/** A flag name that would carry a secret value, and the secret it would carry. */
+const SECRET_LOOKING_FLAGS: { pattern: RegExp; paths: string[] }[] = [
+  { pattern: /^--?(auth-?key|key|token)$/i, paths: ["authKey"] },
+  { pattern: /^--?(jump-)?(ssh-)?(password|passwd|pass)$/i, paths: ["connection.password", "connection.proxy.password"] },
+  { pattern: /^--?(key-|identity-)?passphrase$/i, paths: ["connection.privateKeyPassword", "connection.proxy.privateKeyPassword"] },
+  { pattern: /^--?(control-)?api-?key$/i, paths: ["controlServer.apiKey"] },
 ];
 
 /**
@@ -44,74 +50,54 @@ export function refuseSecretsOnArgv(argv: readonly string[]): void {
   for (const arg of argv) {
     if (arg === "--") return;
     const name = arg.split("=")[0]!;
+    if (/^--?(private-key|secret)$/i.test(name)) throw refused(name, "--identity-file <path> (a file holding the private key)");
     const found = SECRET_LOOKING_FLAGS.find((f) => f.pattern.test(name));
     if (found) {
-      throw new UsageError(
-        `${name}: secrets are not accepted on the command line (they would stay in shell history and show in the process list); use ${found.instead}`,
-      );
+      const instead = SECRET_BINDINGS.filter((b) => found.paths.includes(b.path)).map((b) => `${sourcesOf(b)} (${b.sources.label})`);
+      throw refused(name, instead.join("; "));
     }
   }
 }
 
-/** Which secrets a command uses; the others are not read at all. */
-export interface SecretNeeds {
-  authKey: boolean;
-  controlApiKey: boolean;
+function refused(name: string, instead: string): UsageError {
+  return new UsageError(`${name}: secrets are not accepted on the command line (they would stay in shell history and show in the process list); use ${instead}`);
 }
 
 /**
- * Reads the secrets a command needs. An explicit flag (file or stdin) wins over the environment, so
- * a one-off run can override an exported variable.
+ * Reads the secrets a command uses: the connection's always, the others only when listed in
+ * `needed` (e.g. status needs no auth key). An explicit flag (file or stdin) wins over the
+ * environment, so a one-off run can override an exported variable.
  */
-export async function readSecrets(flags: SecretFlags, io: CliIo, needs: SecretNeeds): Promise<Secrets> {
-  const secrets: Secrets = {
-    password: fromFile(flags.passwordFile, "--password-file") ?? fromEnv(io, "password"),
-    keyPassphrase: fromEnv(io, "keyPassphrase"),
-    jumpPassword: fromEnv(io, "jumpPassword"),
-    jumpKeyPassphrase: fromEnv(io, "jumpKeyPassphrase"),
-  };
-  if (needs.authKey) {
-    if (flags.authKeyFile !== undefined && flags.authKeyStdin) {
-      throw new UsageError("--auth-key-file and --auth-key-stdin: give the auth key one way only");
+export async function readSecrets(flags: Record<string, unknown>, io: CliIo, needed: readonly string[]): Promise<Secrets> {
+  const secrets: Secrets = {};
+  for (const binding of SECRET_BINDINGS) {
+    const { path, sources } = binding;
+    const fileGiven = sources.file && flags[attribute(sources.file)] !== undefined ? String(flags[attribute(sources.file)]) : undefined;
+    const stdinGiven = sources.stdin ? flags[attribute(sources.stdin)] === true : false;
+    const flagNames = [sources.file, sources.stdin].filter((s): s is CliBinding => s !== undefined).map(flagName);
+    if (!path.startsWith("connection.") && !needed.includes(path)) {
+      if (fileGiven !== undefined || stdinGiven) throw new UsageError(`this command does not use the ${sources.label}: leave out ${flagNames.join(" / ")}`);
+      continue;
     }
-    secrets.authKey = flags.authKeyStdin ? await fromStdin(io) : (fromFile(flags.authKeyFile, "--auth-key-file") ?? fromEnv(io, "authKey"));
-  } else if (flags.authKeyFile !== undefined || flags.authKeyStdin) {
-    throw new UsageError("this command does not use the auth key: leave out --auth-key-file / --auth-key-stdin");
+    if (fileGiven !== undefined && stdinGiven) throw new UsageError(`${flagNames.join(" and ")}: give the ${sources.label} one way only`);
+    const value = stdinGiven
+      ? await fromStdin(io, sources.stdin!, sources.label)
+      : fileGiven !== undefined
+        ? readSecretFile(fileGiven, flagName(sources.file!))
+        : nonEmpty(io.env[sources.env]);
+    if (value !== undefined) secrets[path] = value;
   }
-  if (needs.controlApiKey) secrets.controlApiKey = fromFile(flags.controlApiKeyFile, "--control-api-key-file") ?? fromEnv(io, "controlApiKey");
-  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined)) as Secrets;
+  return secrets;
 }
 
-/** An SSH private key file (--identity-file): its text, as the transport takes it. */
-export function readKeyFile(file: string, flag: string): string {
-  const text = readText(file, flag);
-  if (text.trim() === "") throw new UsageError(`${flag} ${file}: the file is empty`);
-  return text;
-}
-
-function fromEnv(io: CliIo, name: SecretName): string | undefined {
-  const value = io.env[SECRET_ENV[name]];
+function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-function fromFile(file: string | undefined, flag: string): string | undefined {
-  if (file === undefined) return undefined;
-  const value = readText(file, flag).trim();
-  if (value === "") throw new UsageError(`${flag} ${file}: the file is empty`);
-  return value;
-}
-
-async function fromStdin(io: CliIo): Promise<string> {
+async function fromStdin(io: CliIo, cli: CliBinding, label: string): Promise<string> {
   const value = (await io.readStdin()).trim();
-  if (value === "") throw new UsageError("--auth-key-stdin: standard input was empty; pipe the auth key in, e.g. `pass show mesh/authkey | mesh-windows-node provision --auth-key-stdin ...`");
-  return value;
-}
-
-function readText(file: string, flag: string): string {
-  try {
-    return fs.readFileSync(path.resolve(file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${file}: cannot read the file (${code ?? (error as Error).message})`);
+  if (value === "") {
+    throw new UsageError(`${flagName(cli)}: standard input was empty; pipe the ${label} in, e.g. \`pass show mesh/${label.replace(/ /g, "-")} | mesh-windows-node provision ${flagName(cli)} ...\``);
   }
+  return value;
 }

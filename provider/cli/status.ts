@@ -25,7 +25,7 @@ export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode>
     const record = target.record;
     if (!record) throw new UsageError(`no record of ${target.label} in ${target.stateFile}: status reads what provision recorded, so run provision first`);
 
-    const secrets = await readSecrets(flags, io, { authKey: false, controlApiKey: false });
+    const secrets = await readSecrets(flags, io, []);
     const draft = withSecrets(merged(recordedInputs(record), { connection: overlay.connection }), secrets, io);
     scope.learnSecrets(draft);
     const previous = currentOutputs(record, validated(draft, NOT_NEEDED_TO_CONNECT));

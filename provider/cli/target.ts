@@ -2,8 +2,8 @@
  * Which host a command is about, where its state file is, and what that file recorded. The host
  * comes from --host (or the config file), or from the record named by --state.
  */
-import { INPUT_PROPERTIES } from "../lifecycle/inputs";
-import type { NodeInputs, NodeOutputs } from "../lifecycle/model";
+import { INPUT_PROPERTIES } from "../node";
+import type { NodeInputs, NodeOutputs } from "../node/types";
 import { hostLabel } from "../lifecycle/operation";
 import { DEFAULT_JOIN_SCRIPT_PATH } from "../scripts/catalogue";
 import { isRecord, type DraftInputs } from "./assemble";

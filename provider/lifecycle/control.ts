@@ -14,10 +14,7 @@ import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
 import { createControlClient, type AuthKeyReference, type ControlNode, type ControlServerClient } from "../control";
 import { pickNode } from "../control/node-match";
-import type { ControlNodeOutput, ControlServerInput } from "./model";
-
-/** A manual join needs a person; a day lets one act on the next working day's morning. */
-export const DEFAULT_KEY_EXPIRY_SECONDS = 86_400;
+import type { ControlNodeOutput, ControlServerInput, DefaultedControlServer } from "../node/types";
 
 /** What a refresh learned from the control server. */
 export type ControlReading =
@@ -102,11 +99,11 @@ export function controlNodeOutput(node: ControlNode | null, checkedAt: string): 
  */
 export async function mintJoinKey(
   client: ControlServerClient,
-  server: ControlServerInput,
+  server: DefaultedControlServer,
   tags: readonly string[],
   log: (message: string) => void,
 ): Promise<MintedJoinKey> {
-  const expirySeconds = server.keyExpirySeconds ?? DEFAULT_KEY_EXPIRY_SECONDS;
+  const expirySeconds = server.keyExpirySeconds;
   const minted = await client.mintAuthKey({ tags, expirySeconds, reusable: false, ephemeral: false });
   const expiresAt = new Date(Date.now() + expirySeconds * 1000).toISOString();
   log(`${client.label}: minted a single-use key for this node (id ${minted.id}, valid until ${expiresAt})`);

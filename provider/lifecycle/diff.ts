@@ -7,8 +7,8 @@
  * is a different machine). Everything else is an update, which the provisioner converges in place;
  * see docs/inputs.md for the reasoning per property.
  */
-import { DEFAULTS, INPUT_PROPERTIES, defaultLoginServer, isUnknown } from "./inputs";
-import type { NodeInputs, NodeOutputs } from "./model";
+import { DEFAULTS, INPUT_PROPERTIES, defaultLoginServer, isUnknown } from "../node";
+import type { NodeInputs, NodeOutputs } from "../node/types";
 
 export const REPLACE_PROPERTIES = ["connection.host", "connection.port"] as const;
 

@@ -2,7 +2,7 @@
  * The engine's entry point: everything the Pulumi binding and the CLI call. The serialized provider
  * in every stack's state requires this one module by path, so it must keep its name and exports.
  */
-export { checkForPulumi, checkInputs } from "./inputs";
+export { checkForPulumi, checkInputs } from "../node";
 export { diffNode } from "./diff";
 export { createNode, updateNode } from "./provision";
 export { readNode } from "./inspect";

@@ -12,10 +12,11 @@ import { Redactor } from "../common/redact";
 import type { ControlNode } from "../control";
 import { DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
 import { controlNodeOutput, matchNode, readControlServer, type ControlReading } from "./control";
-import { connectionSettings, secretsOf, withDefaults, type DefaultedInputs } from "./inputs";
-import type { NodeOutputs } from "./model";
+import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
+import { connectionSettings } from "./connection-settings";
+import type { NodeOutputs } from "../node/types";
 import { withOperation, type OperationOptions } from "./operation";
-import { withoutUndefined } from "./outputs";
+import { withoutUndefined } from "../common/objects";
 
 /** A refresh should not hang for the full create deadline on a host that is down. */
 const READ_CONNECT_DEADLINE_MS = 60_000;

@@ -4,7 +4,8 @@
  */
 import { buildJoinScript } from "../scripts";
 import { DEFAULT_STATE_DIR, FAILURE_RULES, type JoinParams } from "../scripts/catalogue";
-import { upArgs, type DefaultedInputs } from "./inputs";
+import { type DefaultedInputs } from "../node";
+import { upArgs } from "../scripts/up-args";
 
 export function joinPolicy(inputs: DefaultedInputs): JoinParams["policy"] {
   return { loginUrl: inputs.loginServer ?? null, hostname: inputs.hostname ?? null, unattendedMode: "always" };

@@ -4,7 +4,7 @@
  * every decision here is unit-tested without a host.
  */
 import type { ProbeResult } from "../scripts/catalogue";
-import type { NodeInputs, NodeOutputs } from "./model";
+import type { NodeInputs, NodeOutputs } from "../node/types";
 
 export interface ConvergePlan {
   install: boolean;

@@ -13,8 +13,10 @@ import {
   type ProbeResult,
 } from "../scripts/catalogue";
 import { manualCommand } from "../scripts";
-import { connectionSettings, secretsOf, upArgs, withDefaults, type DefaultedInputs } from "./inputs";
-import type { NodeInputs, NodeOutputs } from "./model";
+import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
+import { connectionSettings } from "./connection-settings";
+import { upArgs } from "../scripts/up-args";
+import type { NodeInputs, NodeOutputs } from "../node/types";
 import { Operation, withOperation, type OperationOptions } from "./operation";
 import { controlClientFor, expireKey, mintJoinKey, sameControlServer, type MintedJoinKey } from "./control";
 import { joinPolicy, joinScriptFor } from "./join-script";

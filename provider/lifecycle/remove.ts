@@ -7,8 +7,9 @@ import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import { DEFAULT_STATE_DIR, type CleanupResult } from "../scripts/catalogue";
 import { controlClientFor, expireKey, removeNode } from "./control";
-import { connectionSettings, secretsOf, withDefaults } from "./inputs";
-import type { NodeOutputs } from "./model";
+import { secretsOf, withDefaults } from "../node";
+import { connectionSettings } from "./connection-settings";
+import type { NodeOutputs } from "../node/types";
 import { withOperation, type OperationOptions } from "./operation";
 
 export async function deleteNode(previous: NodeOutputs, options: OperationOptions = {}): Promise<CleanupResult> {

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "crypto";
 
 import * as engine from "../lifecycle";
-import type { NodeInputs, NodeOutputs } from "../lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../node/types";
 
 /** Progress lines: the dynamic-provider plugin shows its stderr during `pulumi up` (pulumi#18253). */
 function log(line: string): void {

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkForPulumi, checkInputs, type CheckFailure } from "../../provider/lifecycle/inputs";
+import { checkForPulumi, checkInputs, type CheckFailure } from "../../provider/node";
 import { loadSchema, nodeResource, referencedType, type PackageSchema, type PropertySpec } from "../support/package-schema";
 import { REPO_ROOT } from "../support/repo";
 import { allSentinels, LeakScan, SENTINELS } from "../support/sentinels";

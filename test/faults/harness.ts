@@ -3,7 +3,7 @@
  * readers of the host's state (key files, the join script, the state directory), restarting a host
  * "as the same machine" after a change, and waiting for a moment inside a step.
  */
-import type { NodeInputs } from "../../provider/lifecycle/model";
+import type { NodeInputs } from "../../provider/node/types";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR } from "../../provider/scripts/catalogue";
 import { LATEST_TAILSCALE, SimulatedWindowsHost, type HostState, type Scenario, type SimulatedHostOptions } from "../../simulator";
 import type { SimFile } from "../../simulator/host-state";

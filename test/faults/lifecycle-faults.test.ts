@@ -10,7 +10,7 @@
  */
 import { isMeshError, MeshError } from "../../provider/common/errors";
 import { readNode } from "../../provider/lifecycle/inspect";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { createNode, updateNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import type { StepName } from "../../provider/scripts/catalogue";

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "crypto";
 import { readNode } from "../../provider/lifecycle/inspect";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { createNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { readJoinScriptData } from "../../provider/scripts";

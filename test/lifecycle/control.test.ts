@@ -7,10 +7,10 @@
 import { isMeshError } from "../../provider/common/errors";
 import { Redactor } from "../../provider/common/redact";
 import { createControlClient, type ControlNode } from "../../provider/control";
-import { DEFAULT_KEY_EXPIRY_SECONDS, readControlServer, type ControlReading } from "../../provider/lifecycle/control";
+import { readControlServer, type ControlReading } from "../../provider/lifecycle/control";
 import { applyProbe } from "../../provider/lifecycle/inspect";
-import { checkInputs, type CheckFailure } from "../../provider/lifecycle/inputs";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import { DEFAULTS, checkInputs, type CheckFailure } from "../../provider/node";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { planConverge } from "../../provider/lifecycle/plan";
 import { createNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
@@ -19,6 +19,9 @@ import { LATEST_TAILSCALE, SimulatedWindowsHost } from "../../simulator";
 import { AuthKeyRejected } from "../../simulator/control-servers";
 import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
+
+/** How long a minted key lives unless controlServer.keyExpirySeconds says otherwise. */
+const DEFAULT_KEY_EXPIRY_SECONDS = (DEFAULTS.controlServer as { keyExpirySeconds: number }).keyExpirySeconds;
 
 const HEADSCALE = { kind: "headscale" as const, url: "https://hs.example.com", apiKey: "hs-api-key-SENTINEL0123", user: "ops" };
 

@@ -1,6 +1,6 @@
 import { changedProperties, diffNode, type PreviousNode } from "../../provider/lifecycle/diff";
-import { PULUMI_UNKNOWN, withDefaults } from "../../provider/lifecycle/inputs";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import { PULUMI_UNKNOWN, withDefaults } from "../../provider/node";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 
 function inputs(): NodeInputs {
   return {

@@ -7,14 +7,14 @@ import {
   PULUMI_UNKNOWN,
   checkForPulumi,
   checkInputs,
-  connectionSettings,
   routeProblem,
   secretsOf,
-  upArgs,
   withDefaults,
   type CheckFailure,
-} from "../../provider/lifecycle/inputs";
-import type { NodeInputs } from "../../provider/lifecycle/model";
+} from "../../provider/node";
+import { connectionSettings } from "../../provider/lifecycle/connection-settings";
+import { upArgs } from "../../provider/scripts/up-args";
+import type { NodeInputs } from "../../provider/node/types";
 
 const PRIVATE_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const HOST_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEwtx6ic0yiT2wQe27MArI/GeoApunCoJYd1fFAWbnu8 root@vm";
@@ -57,7 +57,7 @@ function fullInputs(): NodeInputs {
     joinTimeoutSeconds: 60,
     install: { method: "msi", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc" },
     joinScriptPath: "D:\\Ops Tools\\mesh (v2)\\join-mesh.ps1",
-    controlServer: { kind: "headscale", url: "https://headscale.example.com", apiKey: "hs-api-key-0123456789", tailnet: "-", user: "windows" },
+    controlServer: { kind: "headscale", url: "https://headscale.example.com", apiKey: "hs-api-key-0123456789", tailnet: "-", user: "windows", keyExpirySeconds: 3600 },
     onDelete: { logout: true, uninstall: false, removeFromControlServer: true },
     stepTimeoutSeconds: 1200,
     providerVersion: "0.1.0",
@@ -277,6 +277,7 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["an apiKey with a space", (i) => (i.controlServer = { kind: "tailscale", apiKey: "k 123" }), "controlServer.apiKey", "whitespace"],
     ["a tailnet with a slash", (i) => (i.controlServer = { kind: "tailscale", apiKey: "k123", tailnet: "a/b" }), "controlServer.tailnet", 'must be "-"'],
     ["an empty Headscale user", (i) => (i.controlServer = { kind: "headscale", url: "https://hs", apiKey: "k123", user: "" }), "controlServer.user", "must not be empty"],
+    ["a minted key shorter-lived than a join", (i) => (i.controlServer = { kind: "tailscale", apiKey: "k123", keyExpirySeconds: 299 }), "controlServer.keyExpirySeconds", "must be a whole number from 300 to 7776000"],
     ["no user to mint a Headscale key for", (i) => {
       delete i.authKey;
       i.controlServer = { kind: "headscale", url: "https://hs", apiKey: "k123" };

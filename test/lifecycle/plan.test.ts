@@ -1,6 +1,6 @@
 import { planConverge } from "../../provider/lifecycle/plan";
 import { applyProbe } from "../../provider/lifecycle/inspect";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import type { ProbeResult } from "../../provider/scripts/catalogue";
 
 const inputs: NodeInputs = {

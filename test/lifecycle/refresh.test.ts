@@ -16,7 +16,7 @@
  */
 import { diffNode } from "../../provider/lifecycle/diff";
 import { readNode, type ReadOutcome } from "../../provider/lifecycle/inspect";
-import type { ControlServerInput, NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { ControlServerInput, NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { createNode, updateNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { DEFAULT_STATE_DIR, POLICY_KEYS } from "../../provider/scripts/catalogue";

@@ -7,7 +7,7 @@
 import { isMeshError, MeshError } from "../../provider/common/errors";
 import { diffNode } from "../../provider/lifecycle/diff";
 import { readNode } from "../../provider/lifecycle/inspect";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { createNode, updateNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { DEFAULT_STATE_DIR, SID_ADMINISTRATORS, SID_SYSTEM } from "../../provider/scripts/catalogue";

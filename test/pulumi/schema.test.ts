@@ -6,8 +6,8 @@ import Ajv2020 from "ajv/dist/2020";
 import * as fs from "fs";
 import * as path from "path";
 
-import { secretsOf } from "../../provider/lifecycle/inputs";
-import type { NodeInputs } from "../../provider/lifecycle/model";
+import { SECRET_OUTPUTS, secretsOf } from "../../provider/node";
+import type { NodeInputs } from "../../provider/node/types";
 import {
   loadSchema,
   nodeResource,
@@ -23,7 +23,8 @@ import { DeclarationReader, type Shape } from "../support/typescript-shapes";
 /** pulumi/pulumi pkg/codegen/schema/pulumi.json, kept in the repo for CI machines. */
 const METASCHEMA = path.join(REPO_ROOT, "test", "fixtures", "pulumi-package-metaschema.json");
 const RESOURCE_FILE = "provider/pulumi/resource.ts";
-const MODEL_FILE = "provider/lifecycle/model.ts";
+const ARGS_FILE = "provider/pulumi/args.ts";
+const MODEL_FILE = "provider/node/types.ts";
 
 function metaschemaValidator() {
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
@@ -82,8 +83,8 @@ describe("schema.json against the Pulumi package metaschema", () => {
 describe("schema.json against the code", () => {
   const schema: PackageSchema = loadSchema();
   const { token, spec } = nodeResource(schema);
-  const reader = new DeclarationReader(REPO_ROOT, [RESOURCE_FILE, MODEL_FILE]);
-  const secretOutputs = reader.constStrings(RESOURCE_FILE, "SECRET_OUTPUTS");
+  const reader = new DeclarationReader(REPO_ROOT, [RESOURCE_FILE, ARGS_FILE, MODEL_FILE]);
+  const secretOutputs = [...SECRET_OUTPUTS];
 
   it("names the resource with the token pulumi.dynamic.Resource registers", () => {
     // dynamic.Resource(provider, name, props, opts, module, type) registers `pulumi-nodejs:dynamic/<module>:<type>`.
@@ -98,7 +99,7 @@ describe("schema.json against the code", () => {
   });
 
   it("has the inputs of MeshWindowsNodeArgs: names, required-ness and types, nested types included", () => {
-    const code = reader.interfaceShape(RESOURCE_FILE, "MeshWindowsNodeArgs");
+    const code = reader.interfaceShape(ARGS_FILE, "MeshWindowsNodeArgs");
     const described = shapeOfObject(schema, spec.inputProperties, spec.requiredInputs);
     expect(shapeDifferences(code, described, "inputs")).toEqual([]);
   });

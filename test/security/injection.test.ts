@@ -25,7 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
 import { Redactor } from "../../provider/common/redact";
-import { checkInputs } from "../../provider/lifecycle/inputs";
+import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
 import { FAILURE_RULES, POLICY_KEYS, TAILSCALE_EXE, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";

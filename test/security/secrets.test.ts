@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { run, type CliIo } from "../../provider/cli/main";
 import { readNode } from "../../provider/lifecycle/inspect";
-import type { NodeInputs, NodeOutputs } from "../../provider/lifecycle/model";
+import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import { createNode, updateNode } from "../../provider/lifecycle/provision";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { SECRET_OUTPUTS } from "../../provider/pulumi/resource";

@@ -46,33 +46,28 @@ export class DeclarationReader {
     return shape;
   }
 
-  /** The string values of an `as const` array such as `export const X = ["a", "b"] as const`. */
-  constStrings(file: string, name: string): string[] {
-    const declaration = this.find(file, name, ts.isVariableDeclaration);
-    const type = this.checker.getTypeAtLocation(declaration.name);
-    if (!this.checker.isTupleType(type)) throw new Error(`${name} is not an 'as const' array`);
-    return this.checker.getTypeArguments(type as ts.TypeReference).map((t) => {
-      if (!t.isStringLiteral()) throw new Error(`${name} holds a non-string element`);
-      return t.value;
-    });
-  }
-
-  /** The names of a class's `public readonly x!: pulumi.Output<...>` members. */
+  /**
+   * The names of a class's own `pulumi.Output<...>` members, whether declared in its body or merged
+   * in from an interface of the same name (inherited ones such as `urn` and `id` are left out).
+   */
   classOutputNames(file: string, name: string): string[] {
     const declaration = this.find(file, name, ts.isClassDeclaration);
-    return declaration.members
-      .filter(ts.isPropertyDeclaration)
-      .filter((m) => m.type && ts.isTypeReferenceNode(m.type) && m.type.typeName.getText().endsWith("Output"))
-      .map((m) => m.name.getText());
+    const instance = this.checker.getDeclaredTypeOfSymbol(this.checker.getSymbolAtLocation(declaration.name!)!);
+    return instance
+      .getProperties()
+      .filter((symbol) => (symbol.declarations ?? []).some((d) => !d.getSourceFile().fileName.includes("/node_modules/")))
+      .filter((symbol) => /^Output(Instance)?</.test(this.checker.typeToString(this.checker.getTypeOfSymbolAtLocation(symbol, declaration))))
+      .map((symbol) => symbol.name);
   }
 
-  /** The string-literal arguments of the `super(...)` call in a class's constructor. */
+  /** The string arguments of the `super(...)` call in a class's constructor: literals, or constants of a literal type. */
   superCallStrings(file: string, name: string): string[] {
     const declaration = this.find(file, name, ts.isClassDeclaration);
     const found: string[][] = [];
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
-        found.push(node.arguments.filter(ts.isStringLiteral).map((a) => a.text));
+        const types = node.arguments.map((a) => this.checker.getTypeAtLocation(a));
+        found.push(types.filter((t): t is ts.StringLiteralType => t.isStringLiteral()).map((t) => t.value));
       }
       ts.forEachChild(node, visit);
     };

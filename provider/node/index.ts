@@ -1,0 +1,12 @@
+/**
+ * The node's contract, declared once (spec/) and derived from there: the types (types.ts, generated),
+ * the check, the defaults and the secret lists. The lifecycle, the Pulumi binding and the CLI take
+ * everything about inputs and outputs from here.
+ */
+export { checkInputs, INPUT_PROPERTIES, type CheckFailure, type CheckResult } from "./check";
+export { checkForPulumi } from "./pulumi-check";
+export { DEFAULTS, defaultLoginServer, withDefaults } from "./defaults";
+export { SECRET_INPUT_PATHS, SECRET_OUTPUTS, secretsOf } from "./secrets";
+export { PULUMI_UNKNOWN, isUnknown } from "./unknown";
+export { routeProblem } from "./rules/network";
+export type * from "./types";

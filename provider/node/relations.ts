@@ -1,0 +1,114 @@
+/**
+ * Check rules between properties: what no single property's rule can see (a way to log in, a key or
+ * a control server to mint one, flags that need another property, a step timeout long enough for
+ * the join it must hold). Values unknown during preview count as given.
+ */
+import { DEFAULTS } from "./defaults";
+import { INSTALL_METHOD } from "./spec/inputs";
+import { propertySchema } from "./schema";
+import type { CheckFailure } from "./check";
+import { isRecord } from "./unknown";
+
+/** Longest time Windows may take to restart the Tailscale service before the first attempt. */
+const SERVICE_RESTART_SECONDS = 60;
+/** The join step kills `tailscale up` this long after its own --timeout (catalogue.ts, join step 4). */
+const UP_KILL_MARGIN_SECONDS = 15;
+
+const INSTALL_METHODS = INSTALL_METHOD.values.map((v) => v.value);
+
+export function relationFailures(raw: unknown): CheckFailure[] {
+  if (!isRecord(raw)) return [];
+  const failures: CheckFailure[] = [];
+  if (isRecord(raw.connection)) {
+    failures.push(...authFailures(raw.connection, "connection"));
+    if (isRecord(raw.connection.proxy)) failures.push(...authFailures(raw.connection.proxy, "connection.proxy"));
+  }
+
+  const controlServer = raw.controlServer;
+  if (!given(raw.authKey) && !given(controlServer)) {
+    failures.push({
+      property: "authKey",
+      reason: "is required: give a pre-authorized auth key, or set controlServer so that the provider can mint one",
+    });
+  }
+  if (isRecord(controlServer) && controlServer.kind === "headscale") {
+    if (!given(controlServer.url)) {
+      failures.push({ property: "controlServer.url", reason: "is required for kind \"headscale\": the Headscale server's base URL, e.g. https://headscale.example.com" });
+    }
+    if (!given(raw.authKey) && !given(controlServer.user)) {
+      failures.push({
+        property: "controlServer.user",
+        reason: "is required to mint an auth key on Headscale when authKey is not set: the Headscale user the node will belong to",
+      });
+    }
+  }
+
+  if (isRecord(raw.onDelete) && raw.onDelete.removeFromControlServer === true && !given(controlServer)) {
+    failures.push({
+      property: "onDelete.removeFromControlServer",
+      reason: "needs controlServer: the node is removed through the control server's API; set controlServer, or remove this flag",
+    });
+  }
+
+  const install = raw.install;
+  const method = isRecord(install) ? INSTALL_METHODS.find((m) => m === install.method) : undefined;
+  if (isRecord(install) && given(install.msiUrl) && method && method !== "msi") {
+    failures.push({
+      property: "install.msiUrl",
+      reason: `is only used with install.method "msi" (method is "${method}"): remove msiUrl or set method to "msi"`,
+    });
+  }
+
+  const budget = joinStepSeconds(raw);
+  const stepTimeout = validNumber("stepTimeoutSeconds", raw);
+  if (budget !== undefined && stepTimeout !== undefined && budget > stepTimeout) {
+    failures.push({
+      property: "stepTimeoutSeconds",
+      reason:
+        `is too short for the join step, which may take ${budget}s (joinAttempts × (joinTimeoutSeconds + ${UP_KILL_MARGIN_SECONDS}s) + ` +
+        `(joinAttempts − 1) × joinRetryDelaySeconds + ${SERVICE_RESTART_SECONDS}s for the service restart): ` +
+        `set stepTimeoutSeconds to at least ${budget}, or lower joinAttempts or joinTimeoutSeconds`,
+    });
+  }
+  return failures;
+}
+
+/** The ways an SSH hop logs in: at least one must be given (the CLI names their sources too). */
+export const LOGIN_FIELDS = ["password", "privateKey", "agentSocketPath"] as const;
+
+function authFailures(ssh: Record<string, unknown>, path: string): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (!LOGIN_FIELDS.some((name) => given(ssh[name]))) {
+    const [password, privateKey, agent] = LOGIN_FIELDS.map((name) => `${path}.${name}`);
+    failures.push({ property: path, reason: `has no way to log in: give one of ${password}, ${privateKey} or ${agent}` });
+  }
+  if (given(ssh.privateKeyPassword) && !given(ssh.privateKey)) {
+    failures.push({
+      property: `${path}.privateKeyPassword`,
+      reason: `is only used to decrypt ${path}.privateKey, which is not set: set privateKey or remove privateKeyPassword`,
+    });
+  }
+  return failures;
+}
+
+/** The longest the join step can run with these inputs, or undefined while a value is unknown or invalid. */
+function joinStepSeconds(raw: Record<string, unknown>): number | undefined {
+  const attempts = validNumber("joinAttempts", raw);
+  const timeout = validNumber("joinTimeoutSeconds", raw);
+  const delay = validNumber("joinRetryDelaySeconds", raw);
+  if (attempts === undefined || timeout === undefined || delay === undefined) return undefined;
+  return attempts * (timeout + UP_KILL_MARGIN_SECONDS) + (attempts - 1) * delay + SERVICE_RESTART_SECONDS;
+}
+
+type TimingProperty = "joinAttempts" | "joinTimeoutSeconds" | "joinRetryDelaySeconds" | "stepTimeoutSeconds";
+
+/** The value or its default, when it is known and passes its own rule (a bad value has its own failure). */
+function validNumber(property: TimingProperty, raw: Record<string, unknown>): number | undefined {
+  const value = raw[property] ?? DEFAULTS[property];
+  return typeof value === "number" && propertySchema(property).safeParse(value).success ? value : undefined;
+}
+
+/** Set, or unknown during preview (which may well be set). */
+function given(value: unknown): boolean {
+  return value !== undefined;
+}

@@ -1,0 +1,130 @@
+/**
+ * Value rules for the network: URLs (control server, MSI mirror) and subnet routes in CIDR form,
+ * with the CIDR arithmetic they need (parsing, host bits, the normalized form, equality).
+ */
+import * as net from "net";
+import type { Rule } from "../declare";
+import { WHITESPACE_OR_CONTROL } from "./text";
+
+interface UrlRules {
+  httpsOnly: boolean;
+  allowQuery: boolean;
+  what: string;
+}
+
+export function urlRule({ httpsOnly, allowQuery, what }: UrlRules): Rule {
+  return (value) => {
+    const scheme = httpsOnly ? "an https URL" : "an http or https URL";
+    if (value === "") return `must not be empty: ${what}`;
+    if (WHITESPACE_OR_CONTROL.test(value) || /["'`]/.test(value)) return `must not contain spaces, quotes or control characters: ${what}`;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `must be ${scheme}: ${what}`;
+    }
+    if (httpsOnly ? url.protocol !== "https:" : url.protocol !== "https:" && url.protocol !== "http:") return `must be ${scheme}: ${what}`;
+    if (url.username || url.password) return `must not contain a user name or password: ${what}`;
+    if (!allowQuery && value.includes("?")) return `must not contain a query (?...): ${what}`;
+    if (value.includes("#")) return `must not contain a fragment (#...): ${what}`;
+    return undefined;
+  };
+}
+
+export const routeProblem: Rule = (route) => {
+  const cidr = parseCidr(route);
+  if (!cidr) return "must be an IPv4 or IPv6 CIDR prefix such as 192.168.10.0/24 or fd00:10::/64";
+  if (cidr.bits === 0) {
+    return "is a default route: set advertiseExitNode to true instead (Tailscale advertises 0.0.0.0/0 and ::/0 together)";
+  }
+  const masked = maskCidr(cidr);
+  if (!masked.address.every((byte, i) => byte === cidr.address[i])) {
+    return `has host bits set (bits after the prefix length must be zero): use the normalized form ${formatCidr(masked)}`;
+  }
+  return undefined;
+};
+
+/** Routes that differ only in spelling (fd00::/8 and FD00:0::/8) are the same route. */
+export function sameRoute(a: string, b: string): boolean {
+  const [ca, cb] = [parseCidr(a), parseCidr(b)];
+  if (ca && cb) return ca.bits === cb.bits && ca.address.length === cb.address.length && ca.address.every((byte, i) => byte === cb.address[i]);
+  return a === b;
+}
+
+// ---------------------------------------------------------------- CIDR arithmetic (for routeProblem)
+
+export interface Cidr {
+  address: number[];
+  bits: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf("/");
+  if (slash < 0) return undefined;
+  const addressText = text.slice(0, slash);
+  const bitsText = text.slice(slash + 1);
+  if (!/^(0|[1-9]\d{0,2})$/.test(bitsText)) return undefined;
+  const address = net.isIPv4(addressText) ? parseIPv4(addressText) : parseIPv6(addressText);
+  const bits = Number(bitsText);
+  if (!address || bits > address.length * 8) return undefined;
+  return { address, bits };
+}
+
+function parseIPv4(text: string): number[] | undefined {
+  const parts = text.split(".");
+  // Leading zeros are ambiguous (octal in some parsers) and refused by Tailscale's parser.
+  if (parts.length !== 4 || parts.some((p) => !/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.map(Number);
+}
+
+function parseIPv6(text: string): number[] | undefined {
+  if (text.includes("%") || !net.isIPv6(text)) return undefined;
+  const [headText, tailText] = text.split("::") as [string, string | undefined];
+  const groups = (part: string | undefined): number[] | undefined => {
+    if (!part) return [];
+    const out: number[] = [];
+    for (const group of part.split(":")) {
+      if (group.includes(".")) {
+        const v4 = parseIPv4(group);
+        if (!v4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else {
+        out.push(parseInt(group, 16));
+      }
+    }
+    return out;
+  };
+  const head = groups(headText);
+  const tail = groups(tailText);
+  if (!head || !tail) return undefined;
+  const zeros = tailText === undefined ? [] : new Array<number>(8 - head.length - tail.length).fill(0);
+  const all = [...head, ...zeros, ...tail];
+  if (all.length !== 8) return undefined;
+  return all.flatMap((group) => [group >> 8, group & 0xff]);
+}
+
+function maskCidr({ address, bits }: Cidr): Cidr {
+  const masked = address.map((byte, i) => {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    return byte & ((0xff << (8 - keep)) & 0xff);
+  });
+  return { address: masked, bits };
+}
+
+function formatCidr({ address, bits }: Cidr): string {
+  if (address.length === 4) return `${address.join(".")}/${bits}`;
+  const groups = Array.from({ length: 8 }, (_, i) => (address[2 * i]! << 8) | address[2 * i + 1]!);
+  // RFC 5952: compress the longest run (at least two) of zero groups, the first one on a tie.
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  const text =
+    bestStart < 0 ? hex.join(":") : `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+  return `${text}/${bits}`;
+}

@@ -1,0 +1,308 @@
+/**
+ * The node's inputs, declared once: every property with its type, default, secrecy, description,
+ * value rule and command-line flag. A new input is added here (and, when it does something, in the
+ * code that uses it); types, schema.json, the check, the CLI and the docs follow from this table.
+ */
+import { DEFAULT_JOIN_SCRIPT_PATH } from "../../scripts/catalogue";
+import type { EnumType, InputField, ObjectType } from "../declare";
+import { routeProblem, urlRule } from "../rules/network";
+import { hostnameProblem, tagProblem, tailnetProblem, versionProblem } from "../rules/tailscale";
+import { printable, token } from "../rules/text";
+import { joinScriptPathProblem } from "../rules/windows-path";
+import { CONNECTION } from "./connection";
+
+export const INSTALL_METHOD: EnumType = {
+  name: "InstallMethod",
+  description: "How Tailscale is installed.",
+  values: [
+    { value: "msi", description: "Download the MSI from pkgs.tailscale.com (or `msiUrl`) and run msiexec." },
+    { value: "winget", description: "winget install Tailscale.Tailscale (often missing or broken over SSH)." },
+    { value: "none", description: "Do not install: Tailscale must already be installed." },
+  ],
+};
+
+const INSTALL: ObjectType = {
+  name: "Install",
+  tsName: "InstallInput",
+  argsName: "InstallArgs",
+  description: "How Tailscale is installed on the host.",
+  what: "how Tailscale is installed: { method, version, msiUrl }",
+  fields: {
+    method: {
+      kind: "enum",
+      type: INSTALL_METHOD,
+      default: "msi",
+      what: "how Tailscale is installed (default {default}; none = already installed)",
+      description: "`msi` (the default), `winget`, or `none` (Tailscale must already be installed).",
+      cli: { flag: "--install-method <method>", help: "how Tailscale is installed (default {default})" },
+    },
+    version: {
+      kind: "string",
+      rule: versionProblem,
+      description: "The Tailscale version, e.g. `1.90.6`; unset = latest stable.",
+      docs: "`major.minor.patch`, e.g. `1.90.6`; unset = latest stable",
+      cli: { flag: "--install-version <x.y.z>", help: "Tailscale version to install (default: latest stable)" },
+    },
+    msiUrl: {
+      kind: "string",
+      rule: urlRule({ httpsOnly: true, allowQuery: true, what: "the MSI's location, e.g. an internal mirror" }),
+      description: "An https URL of the MSI (e.g. an internal mirror); only with method `msi`.",
+      docs: "an https URL (a query is allowed, e.g. a signed mirror URL); no credentials, fragment, whitespace or quotes; only with method `msi`",
+      cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror" },
+    },
+  },
+};
+
+export const CONTROL_SERVER_KIND: EnumType = {
+  name: "ControlServerKind",
+  description: "Which control-server API.",
+  values: [
+    { value: "headscale", description: "A Headscale server." },
+    { value: "tailscale", description: "Tailscale's own coordination server." },
+  ],
+};
+
+const CONTROL_SERVER: ObjectType = {
+  name: "ControlServer",
+  tsName: "ControlServerInput",
+  argsName: "ControlServerArgs",
+  description: "A control-server API the provider talks to directly.",
+  what: "the control server's API: { kind, url, apiKey, tailnet, user, keyExpirySeconds }",
+  fields: {
+    kind: {
+      kind: "enum",
+      type: CONTROL_SERVER_KIND,
+      required: true,
+      what: "the control server's API",
+      description: "`headscale` or `tailscale`.",
+      cli: { flag: "--control-kind <kind>", help: "control server API, to mint auth keys" },
+    },
+    url: {
+      kind: "string",
+      rule: urlRule({ httpsOnly: false, allowQuery: false, what: "the control server's base URL, e.g. https://headscale.example.com" }),
+      description: "Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com.",
+      docs: "http or https URL, no credentials, query or fragment; required for `headscale`",
+      cli: { flag: "--control-url <url>", help: "control server API URL (Headscale)" },
+    },
+    apiKey: {
+      kind: "string",
+      required: true,
+      secret: true,
+      rule: token("the control server's API key"),
+      requiredHint: "the control server's API key (used to mint auth keys and remove nodes)",
+      description: "A Headscale API key, or a Tailscale API access token.",
+      docs: "not empty, no whitespace or control characters",
+      secretSources: {
+        label: "control server API key",
+        env: "MESH_CONTROL_API_KEY",
+        file: { flag: "--control-api-key-file <path>", help: "file holding the control server's API key (or set MESH_CONTROL_API_KEY)", alsoIn: ["delete"] },
+      },
+    },
+    tailnet: {
+      kind: "string",
+      default: "-",
+      rule: tailnetProblem,
+      description: "Tailscale only: the tailnet's name; `-` (the default) is the token's own tailnet.",
+      docs: "`-` (the key's own tailnet) or a name without whitespace, `/`, `?`, `#`, `%`, quotes or backslashes",
+      cli: { flag: "--control-tailnet <name>", help: "Tailscale tailnet (default {default}: the API key's own)" },
+    },
+    user: {
+      kind: "string",
+      rule: printable("the Headscale user the node belongs to (its name, or its numeric id from Headscale 0.26)"),
+      description: "Headscale only: the user that owns minted keys. Required up to Headscale 0.27; from 0.28 a key may be owned by its tags alone.",
+      docs: "not empty, no control characters; required for `headscale` when `authKey` is not set (the user the minted key belongs to)",
+      cli: { flag: "--control-user <name>", help: "Headscale user the minted key belongs to" },
+    },
+    keyExpirySeconds: {
+      kind: "integer",
+      // A day lets a person act on a manual join the next working morning; a minted key must outlive
+      // a join step with its retries; Tailscale's API accepts at most 90 days.
+      default: 86_400,
+      range: {
+        min: 300,
+        max: 90 * 24 * 3600,
+        what: "seconds a key minted for this node stays valid (default {default}); it is expired once the node joins, so this is how long a person has to run the join script",
+      },
+      description:
+        "Lifetime in seconds ({min} to {max}) of a key minted for this node when `authKey` is not set; default {default} (24 h). The key is expired as soon as the node has joined, so this is how long a person has to run the join script of a manual join.",
+    },
+  },
+};
+
+const ON_DELETE: ObjectType = {
+  name: "OnDelete",
+  tsName: "OnDeleteInput",
+  argsName: "OnDeleteArgs",
+  description: "What delete does besides removing the join script and key files.",
+  what: "what delete does: { logout, uninstall, removeFromControlServer }",
+  fields: {
+    // Delete removes only what holds secrets; disconnecting the machine must be asked for.
+    logout: {
+      kind: "boolean",
+      default: false,
+      what: "run `tailscale logout` on delete",
+      description: "Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does).",
+      cli: { flag: "--logout", help: "also run `tailscale logout` on the host (it may fail over SSH like `up` does)" },
+    },
+    uninstall: {
+      kind: "boolean",
+      default: false,
+      what: "uninstall Tailscale on delete",
+      description: "Uninstall Tailscale from the host.",
+      cli: { flag: "--uninstall", help: "also uninstall Tailscale" },
+    },
+    removeFromControlServer: {
+      kind: "boolean",
+      default: false,
+      what: "remove the node from controlServer on delete",
+      description: "Remove the node from the control server (needs `controlServer`).",
+      docs: "`true` needs `controlServer`",
+      cli: { flag: "--remove-from-control-server", help: "also remove the node from the control server" },
+    },
+  },
+};
+
+export const NODE_INPUTS: Record<string, InputField> = {
+  connection: {
+    kind: "object",
+    type: CONNECTION,
+    required: true,
+    description: "How to reach the host over SSH: the same fields as @pulumi/command's `remote.ConnectionArgs`, plus an overall connect deadline.",
+    output: { description: "The connection settings used (secret: they may hold a password or private key).", required: true },
+  },
+  authKey: {
+    kind: "string",
+    secret: true,
+    rule: token("the pre-authorized auth key the node joins with"),
+    description: "Pre-auth key. Optional only with `controlServer`, which then mints one for this node.",
+    docs: "required unless `controlServer` is given; not empty, no whitespace or control characters (a trailing newline from reading a file is the usual cause)",
+    secretSources: {
+      label: "auth key",
+      env: "MESH_AUTH_KEY",
+      file: { flag: "--auth-key-file <path>", help: "file holding the auth key (or set MESH_AUTH_KEY)" },
+      stdin: { flag: "--auth-key-stdin", help: "read the auth key from standard input" },
+    },
+    output: { description: "The pre-auth key used to join." },
+  },
+  loginServer: {
+    kind: "string",
+    rule: urlRule({ httpsOnly: false, allowQuery: false, what: "the control server's URL, e.g. https://headscale.example.com" }),
+    description: "Control server URL (e.g. your Headscale); unset = Tailscale's own.",
+    docs: "an http or https URL; no user name or password, no query, no fragment, no whitespace, no quotes. Unset with a Headscale `controlServer`: its `url`",
+    cli: { flag: "--login-server <url>", help: "control server URL, e.g. your Headscale (default: Tailscale's own)" },
+    output: { description: "Control server URL; unset = Tailscale's own." },
+  },
+  hostname: {
+    kind: "string",
+    rule: hostnameProblem,
+    description: "The node's name on the mesh (`tailscale up --hostname`).",
+    docs: "a single DNS label: 1-63 letters, digits or hyphens, not starting or ending with a hyphen, no dots. Tailscale lowercases it",
+    cli: { flag: "--hostname <name>", help: "the node's name on the mesh (one DNS label)" },
+    output: { description: "The node's name on the mesh, as declared." },
+  },
+  advertiseTags: {
+    kind: "list",
+    item: { kind: "string", rule: tagProblem, description: "" },
+    what: 'ACL tags such as ["tag:server"]',
+    description: "ACL tags to advertise (`tailscale up --advertise-tags`), e.g. `tag:windows`.",
+    docs: "each `tag:` followed by a letter and then letters, digits or hyphens (Tailscale's `tailcfg.CheckTag`); no duplicates",
+    cli: { flag: "--tag <tag>", source: "repeat", help: "advertise an ACL tag, e.g. tag:server (repeatable)" },
+    output: { description: "ACL tags advertised." },
+  },
+  acceptRoutes: {
+    kind: "boolean",
+    default: true,
+    what: "accept subnet routes advertised by other nodes (default {default})",
+    description: "Accept subnet routes advertised by other nodes. Default {default}.",
+    cli: { flag: "--no-accept-routes", help: "do not accept routes advertised by other nodes" },
+    output: { description: "Whether subnet routes of other nodes are accepted." },
+  },
+  advertiseRoutes: {
+    kind: "list",
+    item: { kind: "string", rule: routeProblem, description: "" },
+    what: 'CIDR prefixes such as ["192.168.10.0/24"]',
+    description: "Subnets (CIDR) this node routes for the mesh.",
+    docs: "IPv4 or IPv6 CIDR prefixes with every host bit zero (the reason gives the normalized form, e.g. `10.0.0.0/24` for `10.0.0.5/24`). Rejected: a missing prefix length, leading zeros, IPv6 zones, default routes (use `advertiseExitNode`), duplicates (the same prefix spelled twice included)",
+    cli: { flag: "--route <cidr>", source: "repeat", help: "advertise a subnet route, e.g. 192.168.10.0/24 (repeatable)" },
+    output: { description: "Subnets this node routes for the mesh." },
+  },
+  advertiseExitNode: {
+    kind: "boolean",
+    default: false,
+    what: "offer this node as an exit node",
+    description: "Offer this node as an exit node.",
+    cli: { flag: "--exit-node", help: "offer this node as an exit node" },
+    output: { description: "Whether this node is offered as an exit node." },
+  },
+  joinAttempts: {
+    kind: "integer",
+    default: 3,
+    range: { min: 1, max: 20, what: "`tailscale up` attempts over SSH before falling back to the manual join script (default {default})" },
+    description: "Attempts of `tailscale up` over SSH before the node is left pending-manual. Default {default}.",
+    cli: { flag: "--attempts <n>", help: "`tailscale up` attempts over SSH before the manual fallback (default {default})" },
+    output: { description: "Attempts of `tailscale up` over SSH before pending-manual." },
+  },
+  joinRetryDelaySeconds: {
+    kind: "number",
+    default: 5,
+    range: { min: 0, max: 300, what: "seconds between join attempts (default {default})" },
+    description: "Seconds between join attempts. Default {default}.",
+    cli: { flag: "--retry-delay <seconds>", help: "seconds between attempts (default {default})" },
+    output: { description: "Seconds between join attempts." },
+  },
+  joinTimeoutSeconds: {
+    kind: "number",
+    default: 30,
+    range: { min: 5, max: 600, what: "seconds per `tailscale up` attempt (default {default})" },
+    description: "Seconds allowed per join attempt. Default {default}.",
+    cli: { flag: "--join-timeout <seconds>", help: "seconds per attempt (default {default})" },
+    output: { description: "Seconds allowed per join attempt." },
+  },
+  install: {
+    kind: "object",
+    type: INSTALL,
+    description: "How Tailscale is installed when missing or at another version.",
+    output: { description: "How Tailscale is installed." },
+  },
+  joinScriptPath: {
+    kind: "string",
+    default: DEFAULT_JOIN_SCRIPT_PATH,
+    rule: joinScriptPathProblem,
+    description: "Where the join script is written when the node ends pending-manual. Default `{default}`.",
+    docs: "see [joinScriptPath](#joinscriptpath) below",
+    cli: { flag: "--join-script-path <path>", help: "where the join script is written on the host (default {default})" },
+    output: { description: "Where the join script is (or would be) written on the host.", required: true },
+  },
+  controlServer: {
+    kind: "object",
+    type: CONTROL_SERVER,
+    description: "A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete.",
+    output: { description: "The control-server API settings (secret: they hold the API key)." },
+  },
+  onDelete: {
+    kind: "object",
+    type: ON_DELETE,
+    description: "What delete does besides removing the join script and key files.",
+    output: { description: "What delete does besides removing the join script and key files." },
+  },
+  stepTimeoutSeconds: {
+    kind: "number",
+    default: 600,
+    range: { min: 30, max: 7200, what: "seconds allowed per remote step (default {default}; installs can be slow)" },
+    description: "Seconds allowed per remote step. Default {default} (installs can be slow).",
+    docs: "and long enough for the join step (see below)",
+    cli: { flag: "--step-timeout <seconds>", help: "seconds allowed per remote step (default {default})" },
+    output: { description: "Seconds allowed per remote step." },
+  },
+  providerVersion: {
+    kind: "string",
+    internal: true,
+    rule: printable("the provider's version, set by the MeshWindowsNode resource"),
+    description: "The provider's version, set by the MeshWindowsNode resource.",
+    output: {
+      description:
+        "The version of the package that last created or updated the node. Set by the resource itself, so that a new release changes the inputs and reaches existing stacks.",
+      required: true,
+    },
+  },
+};

@@ -1,0 +1,19 @@
+/**
+ * `tailscale up` arguments except the auth key, one array element per argument (flags as defined in
+ * tailscale/tailscale cmd/tailscale/cli/up.go). `--reset` makes the arguments the complete desired
+ * state, so a setting removed from the inputs is removed from the node. The join step adds
+ * `--auth-key=file:<path>`.
+ */
+import type { DefaultedInputs } from "../node/types";
+
+export function upArgs(inputs: DefaultedInputs): string[] {
+  const args: string[] = [];
+  if (inputs.loginServer) args.push(`--login-server=${inputs.loginServer}`);
+  if (inputs.hostname) args.push(`--hostname=${inputs.hostname}`);
+  if (inputs.advertiseTags.length > 0) args.push(`--advertise-tags=${inputs.advertiseTags.join(",")}`);
+  if (inputs.advertiseRoutes.length > 0) args.push(`--advertise-routes=${inputs.advertiseRoutes.join(",")}`);
+  if (inputs.advertiseExitNode) args.push("--advertise-exit-node");
+  args.push(inputs.acceptRoutes ? "--accept-routes" : "--accept-routes=false");
+  args.push("--unattended", "--reset", `--timeout=${inputs.joinTimeoutSeconds}s`);
+  return args;
+}
