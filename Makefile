@@ -16,6 +16,10 @@ build: setup
 build-dev: setup
 	npm run --silent build:dev
 
+# Rewrites schema.json, the generated types and the docs tables from provider/node/spec/.
+generate: build-dev
+	node build/tools/generate/main.js
+
 lint: setup
 	npx tsc -p tsconfig.test.json --noEmit
 

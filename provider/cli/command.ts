@@ -5,7 +5,7 @@
 import { isMeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import { secretsOf } from "../node";
-import type { NodeInputs } from "../node/types";
+import type { NodeInputs } from "../node";
 import type { DraftInputs } from "./assemble";
 import type { CliIo, ExitCode } from "./io";
 import type { CommonFlags } from "./options";

@@ -4,9 +4,7 @@
  * Secrets have no value flag here: only files, stdin and the environment (secrets.ts).
  */
 import { Command, Option } from "commander";
-import { filled, walkFields, type CliBinding, type CliGroup, type Field, type SecretSources } from "../node/declare";
-import { LOGIN_FIELDS } from "../node/relations";
-import { NODE_INPUTS } from "../node/spec/inputs";
+import { LOGIN_FIELDS, NODE_INPUTS, filled, walkFields, type CliBinding, type CliGroup, type Field, type SecretSources } from "../node";
 import { readKeyFile } from "./files";
 
 export interface FlagBinding {

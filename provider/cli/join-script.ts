@@ -5,8 +5,7 @@
  */
 import { REDACTED } from "../common/redact";
 import { withDefaults } from "../node";
-import { joinScriptFor } from "../lifecycle/join-script";
-import { manualCommand } from "../scripts";
+import { joinScriptFor, manualCommand } from "../lifecycle";
 import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";

@@ -3,7 +3,7 @@
  * host. The flags and the config file are the whole desired state (as a Pulumi program is): a tag
  * left out is removed from the node.
  */
-import { createNode, updateNode } from "../lifecycle/provision";
+import { createNode, updateNode } from "../lifecycle";
 import { overlayFromCommandLine, validated, withProviderVersion, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import type { CliIo, ExitCode } from "./io";

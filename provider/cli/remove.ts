@@ -3,7 +3,7 @@
  * files), and log out or uninstall only when asked; then forget the host's record. Without a record
  * (the state file was lost) it cleans the host from the flags alone.
  */
-import { deleteNode } from "../lifecycle/remove";
+import { deleteNode } from "../lifecycle";
 import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import { EXIT, type CliIo, type ExitCode } from "./io";

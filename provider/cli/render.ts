@@ -6,9 +6,8 @@
  */
 import { isMeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
-import type { DriftKind } from "../lifecycle/inspect";
-import type { NodeOutputs } from "../node/types";
-import type { AttemptClass } from "../scripts/catalogue";
+import type { AttemptClass, DriftKind } from "../lifecycle";
+import type { NodeOutputs } from "../node";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { Target } from "./target";
 

@@ -5,7 +5,7 @@
  * is refused without echoing its value.
  */
 import { Option } from "commander";
-import type { CliBinding } from "../node/declare";
+import type { CliBinding } from "../node";
 import { readSecretFile } from "./files";
 import { SECRET_BINDINGS, type SecretBinding } from "./flags";
 import { UsageError, type CliIo } from "./io";

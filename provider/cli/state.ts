@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { ControlServerInput, NodeOutputs } from "../node/types";
+import type { ControlServerInput, NodeOutputs } from "../node";
 import { UsageError, type CliIo } from "./io";
 
 export const STATE_HOME_ENV = "MESH_WINDOWS_NODE_HOME";

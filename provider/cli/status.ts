@@ -3,7 +3,7 @@
  * what the state means: joined, or pending-manual with the command a person still has to run, and
  * any drift with what fixes it. A host that cannot be reached shows its last known state (exit 3).
  */
-import { readNode } from "../lifecycle/inspect";
+import { readNode } from "../lifecycle";
 import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";

@@ -2,10 +2,9 @@
  * Which host a command is about, where its state file is, and what that file recorded. The host
  * comes from --host (or the config file), or from the record named by --state.
  */
-import { INPUT_PROPERTIES } from "../node";
-import type { NodeInputs, NodeOutputs } from "../node/types";
-import { hostLabel } from "../lifecycle/operation";
-import { DEFAULT_JOIN_SCRIPT_PATH } from "../scripts/catalogue";
+import { INPUT_PROPERTIES, withDefaults } from "../node";
+import type { NodeInputs, NodeOutputs } from "../node";
+import { hostLabel } from "../lifecycle";
 import { isRecord, type DraftInputs } from "./assemble";
 import { UsageError, type CliIo } from "./io";
 import { defaultStateFile, readRecord, type NodeRecord } from "./state";
@@ -81,7 +80,7 @@ export function unrecordedOutputs(inputs: NodeInputs): NodeOutputs {
     tailscaleVersion: "",
     hostKey: "",
     joinScript: "",
-    joinScriptPath: inputs.joinScriptPath ?? DEFAULT_JOIN_SCRIPT_PATH,
+    joinScriptPath: withDefaults(inputs).joinScriptPath,
     manualCommand: "",
     attempts: [],
     providerVersion: inputs.providerVersion ?? "",

@@ -7,3 +7,8 @@ export { diffNode } from "./diff";
 export { createNode, updateNode } from "./provision";
 export { readNode } from "./inspect";
 export { deleteNode } from "./remove";
+export { joinScriptFor } from "./join-script";
+export { hostLabel } from "./operation";
+export type { DriftKind } from "./inspect";
+export { manualCommand } from "../scripts";
+export type { AttemptClass } from "../scripts/catalogue";

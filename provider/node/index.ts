@@ -9,4 +9,7 @@ export { DEFAULTS, defaultLoginServer, withDefaults } from "./defaults";
 export { SECRET_INPUT_PATHS, SECRET_OUTPUTS, secretsOf } from "./secrets";
 export { PULUMI_UNKNOWN, isUnknown } from "./unknown";
 export { routeProblem } from "./rules/network";
+export { NODE_INPUTS } from "./spec/inputs";
+export { LOGIN_FIELDS } from "./relations";
+export { filled, walkFields, type CliBinding, type CliGroup, type Field, type SecretSources } from "./declare";
 export type * from "./types";
