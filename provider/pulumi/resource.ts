@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { packageVersion } from "../common/version";
 import { SECRET_OUTPUTS } from "../node/secrets";
+import { NODE_INPUTS } from "../node/spec/inputs";
 import { NODE_OUTPUTS } from "../node/spec/outputs";
 import { RESOURCE } from "../node/spec/resource";
 import type { MeshWindowsNodeArgs, MeshWindowsNodeOutputs } from "./args";
@@ -24,12 +25,12 @@ export interface MeshWindowsNode extends MeshWindowsNodeOutputs {}
 
 export class MeshWindowsNode extends pulumi.dynamic.Resource {
   constructor(name: string, args: MeshWindowsNodeArgs, opts?: pulumi.CustomResourceOptions) {
-    // Outputs the engine fills in: named among the properties, so the resource exposes them.
-    const outputs = Object.fromEntries(Object.keys(NODE_OUTPUTS).map((key) => [key, undefined]));
+    // Every output is named among the properties (unset = undefined), so the resource exposes it.
+    const outputs = Object.fromEntries([...Object.keys(NODE_INPUTS), ...Object.keys(NODE_OUTPUTS)].map((key) => [key, undefined]));
     super(
       new MeshWindowsNodeProvider(),
       name,
-      { ...outputs, joinScriptPath: undefined, ...args, providerVersion: packageVersion() },
+      { ...outputs, ...args, providerVersion: packageVersion() },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: [...SECRET_OUTPUTS] }),
       RESOURCE.module,
       RESOURCE.type,
