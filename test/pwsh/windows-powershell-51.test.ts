@@ -13,7 +13,7 @@ import { createPwshBackend, type PwshHostBackend } from "../../provider/simulato
 import { runStep } from "../../provider/simulator/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
 import { toolsPresent } from "../support/tools";
-import { findPowerShell7Only } from "../scripts/powershell-51";
+import { findStepScriptProblems } from "../scripts/powershell-51";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 const describePwsh = toolsPresent("pwsh back end tests", "pwsh") ? describe : describe.skip;
@@ -47,7 +47,7 @@ function brokenJoin(original: string, replacement: string): string {
 describePwsh("a script 5.1 would not run is caught twice: statically, and on the simulated host", () => {
   test("7-only syntax (??): 5.1's parser rejects the whole script, so nothing runs", async () => {
     const script = brokenJoin("$rule = $null\n$last = $null", "$rule = $null\n$last = $attempts ?? $null");
-    expect((await findPowerShell7Only(script)).map((finding) => finding.line)).toEqual([script.split("\n").findIndex((line) => line.includes("??")) + 1]);
+    expect((await findStepScriptProblems(script)).map((finding) => finding.line)).toEqual([script.split("\n").findIndex((line) => line.includes("??")) + 1]);
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
@@ -65,7 +65,7 @@ describePwsh("a script 5.1 would not run is caught twice: statically, and on the
     ["a 7-only parameter (Set-Content -AsByteStream)", "-AsByteStream", /parameter name 'AsByteStream'/],
   ])("%s: the stand-in binds 5.1's parameters only", async (_what, replacement, message) => {
     const script = brokenJoin("-Encoding Byte", replacement);
-    expect((await findPowerShell7Only(script)).length).toBeGreaterThan(0);
+    expect(await findStepScriptProblems(script)).toContainEqual(expect.objectContaining({ command: "Set-Content" }));
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
@@ -84,7 +84,7 @@ describePwsh("Windows PowerShell 5.1's behaviour, not just its syntax", () => {
     const original = "Set-Content -LiteralPath $Path -Value ([Text.Encoding]::UTF8.GetBytes($Text)) -Encoding Byte";
     const script = brokenJoin(original, "Set-Content -LiteralPath $Path -Value $Text -Encoding UTF8 -NoNewline");
     // Valid 5.1, so only running it shows the problem.
-    expect(await findPowerShell7Only(script)).toEqual([]);
+    expect(await findStepScriptProblems(script)).toEqual([]);
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
