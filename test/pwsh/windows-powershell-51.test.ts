@@ -1,7 +1,8 @@
 /**
  * The simulated host holds scripts to Windows PowerShell 5.1: a script that would fail there fails
  * here, caught both by the static check (test/scripts/powershell-51.ts) and by running it in real
- * pwsh with the 5.1 stand-ins. Also: Invoke-MeshNative stops a program at its deadline.
+ * pwsh with the 5.1 stand-ins. Also: a native program gets its arguments as 5.1 passes them, and
+ * Invoke-MeshNative stops a program at its deadline.
  * Skipped loudly without pwsh (failed in CI).
  */
 import { stepScript } from "../../provider/scripts";
@@ -12,6 +13,7 @@ import { initialHostState } from "../../provider/simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../provider/simulator/pwsh-backend";
 import { runStep } from "../../provider/simulator/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../provider/simulator/scenarios";
+import { deliveredArguments } from "../../provider/simulator/pwsh/windows-command-line";
 import { toolsPresent } from "../support/tools";
 import { findStepScriptProblems } from "../scripts/powershell-51";
 
@@ -116,5 +118,38 @@ $run`;
     } finally {
       await host.dispose();
     }
+  });
+});
+
+/** What /usr/bin/printf '<%s>' prints for each argument list, started from a step on the simulated host. */
+async function printedBySteps(argumentLists: string[][]): Promise<unknown> {
+  const quote = (arg: string) => `'${arg.replace(/'/g, "''")}'`;
+  const script = argumentLists.map((args) => `& '/usr/bin/printf' '<%s>' ${args.map(quote).join(" ")}`).join("\n");
+  const host = await installedHost(scenarioByName("clean-join-first-try"));
+  try {
+    const run = await runStep(host, "join", JOIN, script);
+    return run.envelope?.ok ? run.envelope.value : run.envelope;
+  } finally {
+    await host.dispose();
+  }
+}
+
+const printed = (args: string[]) => args.map((arg) => `<${arg}>`).join("");
+
+describePwsh("a native program started from a step ($PSNativeCommandArgumentPassing = 'Legacy')", () => {
+  test("gets one command line quoted as 5.1 quotes it (empty arguments dropped, quotes not escaped), as windows-command-line.ts models", async () => {
+    const lists = [["plain", "two words", "", "last"], ["C:\\dir\\", "last"], ['say "hi"', "x"], ['a"b', "c d"], ['a\\"b c'], ["--auth-key=file:C:\\Program Files\\k.txt"]];
+    const modelled = lists.map((args) => printed(deliveredArguments("/usr/bin/printf", args)));
+    // Not what the arguments were: the check can tell Legacy from pwsh's Standard passing.
+    expect(modelled).not.toEqual(lists.map(printed));
+    expect(await printedBySteps(lists)).toEqual(modelled);
+  });
+
+  test("except a final backslash after whitespace: pwsh's Legacy doubles it (since PowerShell 6), 5.1 does not", async () => {
+    // So the program stand-ins keep their own model of 5.1 (windows-command-line.ts), and
+    // Invoke-MeshNative refuses such an argument.
+    const args = ["C:\\dir with space\\", "last"];
+    expect(printed(deliveredArguments("/usr/bin/printf", args))).toBe('<C:\\dir with space" last>');
+    expect(await printedBySteps([args])).toBe(printed(args));
   });
 });
