@@ -80,6 +80,7 @@ export class PwshHostBackend implements HostBackend {
     this.prelude = [
       "# Windows stand-ins of the simulated host (pulumi-mesh-windows, simulator/pwsh).",
       "$SimDir = $env:MESH_SIM_DIR",
+      "$PSNativeCommandArgumentPassing = 'Legacy' # native programs get one command line, quoted as 5.1 quotes it",
       "$SimStatePath = [IO.Path]::Combine($SimDir, 'state.json')",
       "$SimRecordPath = [IO.Path]::Combine($SimDir, 'record.json')",
       "$SimScenarioPath = [IO.Path]::Combine($SimDir, 'scenario.json')",

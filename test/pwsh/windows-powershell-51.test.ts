@@ -1,7 +1,8 @@
 /**
  * The simulated host holds scripts to Windows PowerShell 5.1: a script that would fail there fails
  * here, caught both by the static check (test/scripts/powershell-51.ts) and by running it in real
- * pwsh with the 5.1 stand-ins. Also: Invoke-MeshNative stops a program at its deadline.
+ * pwsh with the 5.1 stand-ins. Also: a native program gets its arguments as 5.1 passes them, and
+ * Invoke-MeshNative stops a program at its deadline.
  * Skipped loudly without pwsh (failed in CI).
  */
 import { stepScript } from "../../provider/scripts";
@@ -12,8 +13,9 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
 import { runStep } from "../../simulator/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
+import { deliveredArguments } from "../../simulator/pwsh/windows-command-line";
 import { toolsPresent } from "../support/tools";
-import { findPowerShell7Only } from "../scripts/powershell-51";
+import { findStepScriptProblems } from "../scripts/powershell-51";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 const describePwsh = toolsPresent("pwsh back end tests", "pwsh") ? describe : describe.skip;
@@ -47,7 +49,7 @@ function brokenJoin(original: string, replacement: string): string {
 describePwsh("a script 5.1 would not run is caught twice: statically, and on the simulated host", () => {
   test("7-only syntax (??): 5.1's parser rejects the whole script, so nothing runs", async () => {
     const script = brokenJoin("$rule = $null\n$last = $null", "$rule = $null\n$last = $attempts ?? $null");
-    expect((await findPowerShell7Only(script)).map((finding) => finding.line)).toEqual([script.split("\n").findIndex((line) => line.includes("??")) + 1]);
+    expect((await findStepScriptProblems(script)).map((finding) => finding.line)).toEqual([script.split("\n").findIndex((line) => line.includes("??")) + 1]);
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
@@ -65,7 +67,7 @@ describePwsh("a script 5.1 would not run is caught twice: statically, and on the
     ["a 7-only parameter (Set-Content -AsByteStream)", "-AsByteStream", /parameter name 'AsByteStream'/],
   ])("%s: the stand-in binds 5.1's parameters only", async (_what, replacement, message) => {
     const script = brokenJoin("-Encoding Byte", replacement);
-    expect((await findPowerShell7Only(script)).length).toBeGreaterThan(0);
+    expect(await findStepScriptProblems(script)).toContainEqual(expect.objectContaining({ command: "Set-Content" }));
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
@@ -84,7 +86,7 @@ describePwsh("Windows PowerShell 5.1's behaviour, not just its syntax", () => {
     const original = "Set-Content -LiteralPath $Path -Value ([Text.Encoding]::UTF8.GetBytes($Text)) -Encoding Byte";
     const script = brokenJoin(original, "Set-Content -LiteralPath $Path -Value $Text -Encoding UTF8 -NoNewline");
     // Valid 5.1, so only running it shows the problem.
-    expect(await findPowerShell7Only(script)).toEqual([]);
+    expect(await findStepScriptProblems(script)).toEqual([]);
 
     const host = await installedHost(scenarioByName("clean-join-first-try"));
     try {
@@ -116,5 +118,38 @@ $run`;
     } finally {
       await host.dispose();
     }
+  });
+});
+
+/** What /usr/bin/printf '<%s>' prints for each argument list, started from a step on the simulated host. */
+async function printedBySteps(argumentLists: string[][]): Promise<unknown> {
+  const quote = (arg: string) => `'${arg.replace(/'/g, "''")}'`;
+  const script = argumentLists.map((args) => `& '/usr/bin/printf' '<%s>' ${args.map(quote).join(" ")}`).join("\n");
+  const host = await installedHost(scenarioByName("clean-join-first-try"));
+  try {
+    const run = await runStep(host, "join", JOIN, script);
+    return run.envelope?.ok ? run.envelope.value : run.envelope;
+  } finally {
+    await host.dispose();
+  }
+}
+
+const printed = (args: string[]) => args.map((arg) => `<${arg}>`).join("");
+
+describePwsh("a native program started from a step ($PSNativeCommandArgumentPassing = 'Legacy')", () => {
+  test("gets one command line quoted as 5.1 quotes it (empty arguments dropped, quotes not escaped), as windows-command-line.ts models", async () => {
+    const lists = [["plain", "two words", "", "last"], ["C:\\dir\\", "last"], ['say "hi"', "x"], ['a"b', "c d"], ['a\\"b c'], ["--auth-key=file:C:\\Program Files\\k.txt"]];
+    const modelled = lists.map((args) => printed(deliveredArguments("/usr/bin/printf", args)));
+    // Not what the arguments were: the check can tell Legacy from pwsh's Standard passing.
+    expect(modelled).not.toEqual(lists.map(printed));
+    expect(await printedBySteps(lists)).toEqual(modelled);
+  });
+
+  test("except a final backslash after whitespace: pwsh's Legacy doubles it (since PowerShell 6), 5.1 does not", async () => {
+    // So the program stand-ins keep their own model of 5.1 (windows-command-line.ts), and
+    // Invoke-MeshNative refuses such an argument.
+    const args = ["C:\\dir with space\\", "last"];
+    expect(printed(deliveredArguments("/usr/bin/printf", args))).toBe('<C:\\dir with space" last>');
+    expect(await printedBySteps([args])).toBe(printed(args));
   });
 });
