@@ -4,7 +4,8 @@
  * fields client_id, client_secret, grant_type; answer {access_token, token_type, expires_in, scope}).
  * The token lives only in this object's memory, is renewed before it runs out or when the API refuses
  * it, and is never returned to callers: only the Authorization header carries it. The secret and every
- * token are added to the operation's Redactor before anything can print them.
+ * token are added to the operation's Redactor before anything can print them, and are held in private
+ * fields, which neither JSON.stringify nor util.inspect shows.
  */
 import { z } from "zod";
 import type { Redactor } from "../common/redact";
@@ -42,12 +43,18 @@ const TOKEN_ENDPOINT_HINTS = {
 export class OAuthAccessTokens implements BearerCredential {
   readonly name = "OAuth client's access token";
   private readonly tokenEndpoint: ControlApi;
+  private readonly clientId: string;
+  private readonly redactor: Redactor;
   private readonly now: () => number;
-  private current?: { token: string; renewAt: number };
-  private pending?: Promise<string>;
+  readonly #clientSecret: string;
+  #current?: { token: string; renewAt: number };
+  #pending?: Promise<string>;
 
-  constructor(private readonly options: OAuthClientOptions) {
+  constructor(options: OAuthClientOptions) {
     options.redactor.add(options.clientSecret);
+    this.#clientSecret = options.clientSecret;
+    this.clientId = options.clientId;
+    this.redactor = options.redactor;
     this.now = options.now ?? Date.now;
     this.tokenEndpoint = new ControlApi({
       serverLabel: options.serverLabel,
@@ -61,32 +68,31 @@ export class OAuthAccessTokens implements BearerCredential {
   }
 
   async bearer(): Promise<string> {
-    if (this.current && this.now() < this.current.renewAt) return this.current.token;
+    if (this.#current && this.now() < this.#current.renewAt) return this.#current.token;
     // Concurrent calls share one exchange.
-    this.pending ??= this.exchange().finally(() => (this.pending = undefined));
-    return this.pending;
+    this.#pending ??= this.exchange().finally(() => (this.#pending = undefined));
+    return this.#pending;
   }
 
   refused(token: string): boolean {
-    if (this.current?.token !== token) return false;
-    this.current = undefined;
+    if (this.#current?.token !== token) return false;
+    this.#current = undefined;
     return true;
   }
 
   private async exchange(): Promise<string> {
-    const { clientId, clientSecret, redactor } = this.options;
     const answer = await this.tokenEndpoint.call(
       {
         purpose: "get an OAuth access token",
         method: "POST",
         path: OAUTH_TOKEN_PATH,
-        form: { client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" },
+        form: { client_id: this.clientId, client_secret: this.#clientSecret, grant_type: "client_credentials" },
       },
       TokenAnswer,
     );
-    redactor.add(answer.access_token);
+    this.redactor.add(answer.access_token);
     const lifetimeMs = answer.expires_in * 1000;
-    this.current = { token: answer.access_token, renewAt: this.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 2) };
+    this.#current = { token: answer.access_token, renewAt: this.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 2) };
     return answer.access_token;
   }
 }

@@ -28,11 +28,12 @@ export interface OAuthClientSpec {
   scopes: string[];
   /** The tags the client owns (what keys it mints must carry). */
   tags: string[];
+  /** Default: `tskey-client-<id>-<random>`, like the real secrets. */
+  secret?: string;
 }
 
 export interface SimulatedOAuthClient extends OAuthClientSpec {
   id: string;
-  /** `tskey-client-<id>-<random>`, like the real secrets. */
   secret: string;
 }
 
@@ -59,7 +60,7 @@ export class SimulatedOAuth {
 
   addClient(spec: OAuthClientSpec): SimulatedOAuthClient {
     const id = `k${randomHex(10)}CNTRL`;
-    const client = { id, secret: `tskey-client-${id}-${randomHex(32)}`, scopes: [...spec.scopes], tags: [...spec.tags] };
+    const client = { id, secret: spec.secret ?? `tskey-client-${id}-${randomHex(32)}`, scopes: [...spec.scopes], tags: [...spec.tags] };
     this.clients.push(client);
     return client;
   }
@@ -85,7 +86,8 @@ export class SimulatedOAuth {
     if (grant !== null && grant !== "client_credentials") return fail(400, `unsupported grant_type: ${grant}`);
     const client = this.clients.find((candidate) => candidate.secret === secret && candidate.id === id);
     if (!client) return fail(401, TOKEN_REFUSED);
-    const token = `tskey-api-${client.id}-${randomHex(32)}`;
+    // Like a real access token: its own key id, then the secret part.
+    const token = `tskey-api-k${randomHex(10)}CNTRL-${randomHex(32)}`;
     this.tokens.push({ token, client, expiresAt: Date.now() + this.tokenLifetimeSeconds * 1000 });
     return {
       status: 200,
