@@ -175,9 +175,10 @@ export class HeadscaleClient implements ControlServerClient {
       });
     }
     const request: ApiRequest = { purpose, method: "POST", path: `/api/v1/node/${id}/expire`, query: { disableExpiry: "true" } };
-    const answer = await this.api.call(request, ExpireNodeAnswer);
-    const left = keyExpiryOf(answer.node.expiry);
-    if (left !== null) throw this.api.unexpected(request, { status: 200, json: undefined, text: "" }, `the node still expires at ${left}`);
+    const response = await this.api.send(request);
+    if (!isSuccess(response)) throw this.api.failure(request, response);
+    const left = keyExpiryOf(this.api.parse(request, response, ExpireNodeAnswer).node.expiry);
+    if (left !== null) throw this.api.unexpected(request, response, `the node still expires at ${left}`);
   }
 
   private requireNodeId(id: string, purpose: string): void {

@@ -13,6 +13,7 @@ export { HeadscaleClient } from "./headscale";
 export type { HeadscaleDialect } from "./headscale-dialect";
 export { TailscaleClient, TAILSCALE_API_URL, DEFAULT_TAILNET } from "./tailscale";
 export { keyExpiryFinding, keyExpiryOf, type KeyExpiryFinding } from "./key-expiry";
+export { credentialProblem, type CredentialProblem } from "./credentials";
 export { findDuplicates, type DuplicateFinding, type HostIdentity, type NodeClaim, type ClaimReason } from "./duplicates";
 
 /**

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
-import { chooseCredential } from "./credentials";
+import { chooseCredential, oauthTagsProblem } from "./credentials";
 import { ControlApi, isSuccess, parseBaseUrl, type ApiRequest, type ApiResponse, type AuthHints } from "./http";
 import { keyExpiryOf } from "./key-expiry";
 import { pickNode } from "./node-match";
@@ -110,14 +110,9 @@ export class TailscaleClient implements ControlServerClient {
   async mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey> {
     checkAuthKeyRequest(request, this.label);
     const purpose = "mint auth key";
-    if (this.oauth && request.tags.length === 0) {
-      throw new MeshError("an OAuth client can only mint keys that carry tags", {
-        kind: "invalid-input",
-        host: this.label,
-        step: purpose,
-        seen: "no tags were asked for this node",
-        hint: "set advertiseTags to the OAuth client's tags (or tags they own in tagOwners); Tailscale's own CLI refuses the same way (\"oauth authkeys require --advertise-tags\")",
-      });
+    const tagless = this.oauth ? oauthTagsProblem(request.tags) : null;
+    if (tagless) {
+      throw new MeshError(tagless.summary, { kind: "invalid-input", host: this.label, step: purpose, seen: "no tags were asked for this node", hint: tagless.hint });
     }
     const body = {
       capabilities: {
