@@ -178,7 +178,15 @@ export class HeadscaleClient implements ControlServerClient {
     const response = await this.api.send(request);
     if (!isSuccess(response)) throw this.api.failure(request, response);
     const left = keyExpiryOf(this.api.parse(request, response, ExpireNodeAnswer).node.expiry);
-    if (left !== null) throw this.api.unexpected(request, response, `the node still expires at ${left}`);
+    if (left === null) return;
+    // The server took the call as a plain expire: it did not read disableExpiry where 0.29 takes it.
+    throw new MeshError("the server set an expiry instead of disabling it", {
+      kind: "control-server",
+      host: this.label,
+      step: `${purpose} (POST /api/v1/node/${id}/expire)`,
+      seen: `node ${id} now expires at ${left}`,
+      hint: `run \`headscale nodes expire -i ${id} --disable\` on the server at once; this server behaves like no released version up to 0.29.2 (a newer build may take disableExpiry elsewhere)`,
+    });
   }
 
   private requireNodeId(id: string, purpose: string): void {

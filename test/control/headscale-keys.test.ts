@@ -4,6 +4,8 @@
  * are expired), reading a node's key expiry, and disabling it (0.29+; refused before anything is sent
  * on older versions, which would expire the node instead).
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { MeshError } from "../../provider/common/errors";
 import { HeadscaleClient, type AuthKeyRequest } from "../../provider/control";
 import { HEADSCALE_API_VERSIONS, SimulatedHeadscale, type HeadscaleApiVersion } from "../../provider/simulator/headscale-api";
@@ -182,5 +184,29 @@ test("a node id that is not a number is refused before anything is sent", async 
     expect(server.requests).toEqual([]);
   } finally {
     await server.close();
+  }
+});
+
+test("a server that answers like 0.29 but sets an expiry instead: a loud error saying how to undo it", async () => {
+  // Probes look like 0.29; ExpireNode ignores the query parameter (as a build that reads it elsewhere would).
+  const expiresAt = new Date(Date.now() - 1000).toISOString();
+  const fake = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (req.url?.startsWith("/api/v1/preauthkey")) return res.end(JSON.stringify({ preAuthKeys: [] }));
+    if (req.url?.startsWith("/api/v1/node/4/expire")) return res.end(JSON.stringify({ node: { id: "4", name: "win-01", expiry: expiresAt } }));
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+  try {
+    const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+
+    const error = await failureOf(new HeadscaleClient({ kind: "headscale", url, apiKey: "hskey-api-fake-0123456789" }).disableKeyExpiry("4"));
+
+    expect(error.kind).toBe("control-server");
+    expect(error.seen).toBe(`node 4 now expires at ${expiresAt}`);
+    expect(error.hint).toContain("headscale nodes expire -i 4 --disable");
+  } finally {
+    fake.closeAllConnections();
+    await new Promise((resolve) => fake.close(resolve));
   }
 });
