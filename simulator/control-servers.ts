@@ -4,7 +4,7 @@
  * faults a test can switch on (refuse the key, fail with 500, never answer).
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type ServerFault = "unauthorized" | "server-error" | "hang";
@@ -76,6 +76,16 @@ export abstract class SimulatedControlServer {
     return header === `Bearer ${this.apiKey}`;
   }
 
+  /** Null when an authenticated request may go on to its route, else the refusal to send. */
+  protected admit(_request: RecordedRequest, authorization: string | undefined): SimulatedAnswer | null {
+    return this.authorized(authorization) ? null : this.refusal();
+  }
+
+  /** The answer to a request that needs no key (Tailscale's OAuth token endpoint); undefined for the rest. */
+  protected openRoute(_request: RecordedRequest, _text: string, _headers: IncomingHttpHeaders): SimulatedAnswer | undefined {
+    return undefined;
+  }
+
   /** The answer to a request whose key was refused (each API words it its own way). */
   protected abstract refusal(): SimulatedAnswer;
   protected abstract internalError(): SimulatedAnswer;
@@ -96,7 +106,7 @@ export abstract class SimulatedControlServer {
     if (this.fault === "hang") return;
     let answer: SimulatedAnswer;
     try {
-      answer = this.answer(recorded, text, req.headers.authorization);
+      answer = this.answer(recorded, text, req.headers);
     } catch (error) {
       // A bug in the simulator, not a modelled fault: say so plainly.
       answer = { status: 500, body: `simulator bug: ${(error as Error).stack ?? String(error)}` };
@@ -109,9 +119,13 @@ export abstract class SimulatedControlServer {
     res.end(payload);
   }
 
-  private answer(recorded: RecordedRequest, text: string, authorization: string | undefined): SimulatedAnswer {
+  private answer(recorded: RecordedRequest, text: string, headers: IncomingHttpHeaders): SimulatedAnswer {
     if (this.fault === "server-error") return this.internalError();
-    if (this.fault === "unauthorized" || !this.authorized(authorization)) return this.refusal();
+    if (this.fault === "unauthorized") return this.refusal();
+    const open = this.openRoute(recorded, text, headers);
+    if (open) return open;
+    const refused = this.admit(recorded, headers.authorization);
+    if (refused) return refused;
     if (text.trim()) {
       try {
         recorded.body = JSON.parse(text);

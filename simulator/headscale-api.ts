@@ -6,7 +6,8 @@
  * key with a plain-text 401.
  *
  * Only the calls the provider makes are served: health, routes (the version probes), nodes, users,
- * pre-auth keys. A test models "the Windows host joined" with registerNode().
+ * pre-auth keys, and (headscale-key-routes.ts) node expiry, key deletion and the policy check. A test
+ * models "the Windows host joined" with registerNode().
  */
 import {
   AuthKeyRejected,
@@ -15,9 +16,10 @@ import {
   type RecordedRequest,
   type SimulatedAnswer,
 } from "./control-servers";
+import { GRPC, asObject, isAtLeast, ok, parseUint64, rpcError, stringList, type HeadscaleApiVersion, type Route } from "./headscale-grpc";
+import { keyAndExpiryRoutes } from "./headscale-key-routes";
 
-export const HEADSCALE_API_VERSIONS = ["0.23", "0.24", "0.26", "0.27", "0.28", "0.29"] as const;
-export type HeadscaleApiVersion = (typeof HEADSCALE_API_VERSIONS)[number];
+export { HEADSCALE_API_VERSIONS, type HeadscaleApiVersion } from "./headscale-grpc";
 
 /** The release whose swagger spec each simulated version follows (0.25's API is 0.24's). */
 export const HEADSCALE_SPEC_RELEASES: Record<HeadscaleApiVersion, string> = {
@@ -44,6 +46,8 @@ export interface SimulatedHeadscaleNode {
   tags: string[];
   user: string | null;
   online: boolean;
+  /** When the node's key expires; null: never. */
+  expiry: Date | null;
 }
 
 export interface SimulatedPreAuthKey {
@@ -69,6 +73,8 @@ export interface NodeRegistration {
   authKey?: string;
   /** Default true. */
   online?: boolean;
+  /** When the node's key expires; default null (never), as for a node joined with a pre-auth key. */
+  expiry?: Date | null;
 }
 
 interface UserRecord {
@@ -97,31 +103,13 @@ interface NodeRecord {
   authKey: KeyRecord | null;
   requestedTags: string[];
   online: boolean;
+  expiry: Date | null;
   lastSeen: Date;
   createdAt: Date;
   machineKey: string;
   nodeKey: string;
   discoKey: string;
 }
-
-interface Route {
-  method: "GET" | "POST" | "DELETE";
-  path: RegExp;
-  /** The first version serving the route; unset = all. */
-  from?: HeadscaleApiVersion;
-  /** The first version no longer serving it; unset = still served. */
-  before?: HeadscaleApiVersion;
-  handle(request: RecordedRequest, match: RegExpMatchArray): SimulatedAnswer;
-}
-
-/** gRPC status codes the real server answers with, and grpc-gateway's HTTP status for each. */
-const GRPC = {
-  unknown: { code: 2, http: 500 },
-  invalidArgument: { code: 3, http: 400 },
-  notFound: { code: 5, http: 404 },
-  unimplemented: { code: 12, http: 501 },
-  internal: { code: 13, http: 500 },
-} as const;
 
 const NEW_KEY_PREFIX = "hskey-auth-";
 
@@ -159,6 +147,7 @@ export class SimulatedHeadscale extends SimulatedControlServer {
       authKey,
       requestedTags: registration.tags ?? [],
       online: registration.online ?? true,
+      expiry: registration.expiry ?? null,
       lastSeen: new Date(),
       createdAt: new Date(),
       machineKey: `mkey:${randomHex(64)}`,
@@ -224,7 +213,18 @@ export class SimulatedHeadscale extends SimulatedControlServer {
       { method: "GET", path: /^\/api\/v1\/preauthkey$/, handle: (request) => this.listKeys(request) },
       { method: "POST", path: /^\/api\/v1\/preauthkey$/, handle: (request) => this.createKey(request) },
       { method: "POST", path: /^\/api\/v1\/preauthkey\/expire$/, handle: (request) => this.expireKey(request) },
+      ...keyAndExpiryRoutes({
+        version: this.version,
+        node: (id) => this.nodeRecords.find((node) => node.id === id),
+        nodeJson: (node) => this.nodeJson(node),
+        deleteKey: (id) => this.removeKey(id),
+      }),
     ];
+  }
+
+  private removeKey(id: number): void {
+    const index = this.keys.findIndex((key) => key.id === id);
+    if (index >= 0) this.keys.splice(index, 1);
   }
 
   private serves(route: Route): boolean {
@@ -232,7 +232,7 @@ export class SimulatedHeadscale extends SimulatedControlServer {
   }
 
   private atLeast(version: HeadscaleApiVersion): boolean {
-    return HEADSCALE_API_VERSIONS.indexOf(this.version) >= HEADSCALE_API_VERSIONS.indexOf(version);
+    return isAtLeast(this.version, version);
   }
 
   private listNodes(request: RecordedRequest): SimulatedAnswer {
@@ -279,7 +279,8 @@ export class SimulatedHeadscale extends SimulatedControlServer {
     // From 0.28 a key may be owned by its tags alone (modelled: it then needs at least one tag).
     const ownedByTags = this.atLeast("0.28") && body.user === undefined;
     if (!owner.record && !ownedByTags) return rpcError(GRPC.unknown, "user not found");
-    if (ownedByTags && aclTags.length === 0) return rpcError(GRPC.invalidArgument, "a pre-auth key needs a user or tags");
+    // Headscale 0.28 returns this plain error (db.ErrPreAuthKeyNotTaggedOrOwned): gRPC Unknown, HTTP 500.
+    if (ownedByTags && aclTags.length === 0) return rpcError(GRPC.unknown, "auth-key must be either tagged or owned by user");
     const expiration = typeof body.expiration === "string" ? new Date(body.expiration) : null;
     if (expiration && Number.isNaN(expiration.getTime())) {
       return rpcError(GRPC.invalidArgument, `invalid google.protobuf.Timestamp value: ${JSON.stringify(body.expiration)}`);
@@ -357,6 +358,7 @@ export class SimulatedHeadscale extends SimulatedControlServer {
       tags: effectiveTags(node),
       user: node.user?.name ?? null,
       online: node.online,
+      expiry: node.expiry,
     };
   }
 
@@ -396,7 +398,8 @@ export class SimulatedHeadscale extends SimulatedControlServer {
       name: node.hostname,
       user: node.user ? this.userJson(node.user) : null,
       lastSeen: node.lastSeen.toISOString(),
-      expiry: null,
+      // Up to 0.25 a node joined with a key got Go's zero time; from 0.26 no expiry is null.
+      expiry: node.expiry?.toISOString() ?? (this.atLeast("0.26") ? null : "0001-01-01T00:00:00Z"),
       preAuthKey: node.authKey ? this.keyJson(node.authKey, false) : null,
       createdAt: node.createdAt.toISOString(),
       registerMethod: node.authKey ? "REGISTER_METHOD_AUTH_KEY" : "REGISTER_METHOD_CLI",
@@ -421,30 +424,6 @@ export class SimulatedHeadscale extends SimulatedControlServer {
 
 function effectiveTags(node: NodeRecord): string[] {
   return [...new Set([...(node.authKey?.aclTags ?? []), ...node.requestedTags])];
-}
-
-function ok(body: unknown): SimulatedAnswer {
-  return { status: 200, body };
-}
-
-function rpcError(status: { code: number; http: number }, message: string): SimulatedAnswer {
-  return { status: status.http, body: { code: status.code, message, details: [] } };
-}
-
-/** protojson takes a uint64 as a JSON number or a decimal string; absent is 0. */
-function parseUint64(value: unknown): number | "invalid" {
-  if (value === undefined || value === null) return 0;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
-  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
-  return "invalid";
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
 /** Headscale's validateTag. */

@@ -1,8 +1,11 @@
 /**
- * A simulated Tailscale API (v2): a tailnet's devices, auth keys, device removal, with the field
- * names of the published device and key objects. Errors are {"message": ...} as the real API sends
- * them. A test models "the Windows host joined" with registerDevice().
+ * A simulated Tailscale API (v2): a tailnet's devices, auth keys, device removal and key expiry,
+ * with the field names of the published device and key objects. Errors are {"message": ...} as the
+ * real API sends them. It takes the API access token (`apiKey`, full access) or access tokens of
+ * OAuth clients a test adds (`oauth.addClient`, see tailscale-oauth.ts: scopes, tags, expiry).
+ * A test models "the Windows host joined" with registerDevice().
  */
+import type { IncomingHttpHeaders } from "node:http";
 import {
   AuthKeyRejected,
   SimulatedControlServer,
@@ -10,32 +13,17 @@ import {
   type RecordedRequest,
   type SimulatedAnswer,
 } from "./control-servers";
+import { deviceJson, deviceView, newDevice, type DeviceRecord, type DeviceRegistration, type SimulatedDevice } from "./tailscale-devices";
+import { OAUTH_TOKEN_PATH, SimulatedOAuth, TOKEN_REFUSED, tagsRefused, type ScopeNeed, type SimulatedOAuthClient } from "./tailscale-oauth";
+
+export type { DeviceRegistration, SimulatedDevice } from "./tailscale-devices";
 
 export interface SimulatedTailscaleOptions {
   apiKey?: string;
   /** The tailnet's name; "-" in a path also means it. Default "example.com". */
   tailnet?: string;
-}
-
-export interface DeviceRegistration {
-  hostname: string;
-  /** Default: the next free 100.100.0.x and fd7a:115c:a1e0:ab12::x. */
-  ips?: string[];
-  tags?: string[];
-  /** Join with this auth key; a key the real service would refuse throws AuthKeyRejected. */
-  authKey?: string;
-  /** Default true. */
-  online?: boolean;
-}
-
-export interface SimulatedDevice {
-  id: string;
-  nodeId: string;
-  hostname: string;
-  name: string;
-  addresses: string[];
-  tags: string[];
-  online: boolean;
+  /** The policy's tagOwners: for each tag, the tags that own it (an OAuth client may mint those). */
+  tagOwners?: Record<string, string[]>;
 }
 
 export interface SimulatedAuthKey {
@@ -62,44 +50,32 @@ interface CreateKeyBody {
   description?: unknown;
 }
 
-interface DeviceRecord extends SimulatedDevice {
-  created: Date;
-  machineKey: string;
-  nodeKey: string;
-  tailnetLockKey: string;
-}
-
 export class SimulatedTailscaleApi extends SimulatedControlServer {
+  /** OAuth clients and their access tokens. */
+  readonly oauth: SimulatedOAuth;
   private readonly devices: DeviceRecord[] = [];
   private readonly keys: SimulatedAuthKey[] = [];
   private nextDevice = 1;
+  /**
+   * The OAuth client of the request being answered (null for the API access token). Set by admit()
+   * and read by the route in the same synchronous turn.
+   */
+  private caller: SimulatedOAuthClient | null = null;
 
-  private constructor(readonly tailnet: string, apiKey?: string) {
-    super(apiKey);
+  private constructor(readonly tailnet: string, options: SimulatedTailscaleOptions) {
+    super(options.apiKey);
+    this.oauth = new SimulatedOAuth(options.tagOwners);
   }
 
   static async start(options: SimulatedTailscaleOptions = {}): Promise<SimulatedTailscaleApi> {
-    const server = new SimulatedTailscaleApi(options.tailnet ?? "example.com", options.apiKey);
+    const server = new SimulatedTailscaleApi(options.tailnet ?? "example.com", options);
     await server.listen();
     return server;
   }
 
   registerDevice(registration: DeviceRegistration): SimulatedDevice {
     const key = registration.authKey === undefined ? undefined : this.consumeKey(registration.authKey);
-    const number = this.nextDevice++;
-    const device: DeviceRecord = {
-      id: String(100000 + number),
-      nodeId: `n${randomHex(10)}CNTRL`,
-      hostname: registration.hostname,
-      name: `${registration.hostname.toLowerCase()}.tail${randomHex(4)}.ts.net`,
-      addresses: registration.ips ?? [`100.100.0.${number}`, `fd7a:115c:a1e0:ab12::${number}`],
-      tags: [...new Set([...(key?.tags ?? []), ...(registration.tags ?? [])])],
-      online: registration.online ?? true,
-      created: new Date(),
-      machineKey: `mkey:${randomHex(64)}`,
-      nodeKey: `nodekey:${randomHex(64)}`,
-      tailnetLockKey: `tlpub:${randomHex(64)}`,
-    };
+    const device = newDevice(this.nextDevice++, registration, key?.tags ?? []);
     this.devices.push(device);
     return deviceView(device);
   }
@@ -124,8 +100,27 @@ export class SimulatedTailscaleApi extends SimulatedControlServer {
     return super.authorized(header) || header === basic;
   }
 
+  /** The API access token may do everything; an OAuth access token what its client's scopes allow. */
+  protected override admit(request: RecordedRequest, authorization: string | undefined): SimulatedAnswer | null {
+    this.caller = null;
+    if (this.authorized(authorization)) return null;
+    const client = this.oauth.clientFor(authorization);
+    if (!client) return this.refusal();
+    this.caller = client;
+    return this.oauth.checkScope(client, scopeNeeded(request));
+  }
+
+  protected override openRoute(request: RecordedRequest, text: string, headers: IncomingHttpHeaders): SimulatedAnswer | undefined {
+    if (request.path !== OAUTH_TOKEN_PATH || request.method !== "POST") return undefined;
+    // Recorded without the secret: the request log is for checking shapes, not for holding secrets.
+    const form = Object.fromEntries(new URLSearchParams(text));
+    if (form.client_secret !== undefined) form.client_secret = "(given)";
+    request.body = form;
+    return this.oauth.tokenAnswer(text, headers);
+  }
+
   protected refusal(): SimulatedAnswer {
-    return { status: 401, body: { message: "API token invalid" } };
+    return { status: 401, body: { message: TOKEN_REFUSED } };
   }
 
   protected internalError(): SimulatedAnswer {
@@ -146,8 +141,10 @@ export class SimulatedTailscaleApi extends SimulatedControlServer {
       if (collection === "keys" && !id && method === "POST") return this.createKey(request.body);
       if (collection === "keys" && id && method === "DELETE") return this.deleteKey(decodeURIComponent(id));
     }
-    const device = path.match(/^\/api\/v2\/device\/([^/]+)$/);
-    if (device && method === "DELETE") return this.deleteDevice(decodeURIComponent(device[1] ?? ""));
+    const device = path.match(/^\/api\/v2\/device\/([^/]+)(\/key)?$/);
+    const deviceId = decodeURIComponent(device?.[1] ?? "");
+    if (device && !device[2] && method === "DELETE") return this.deleteDevice(deviceId);
+    if (device?.[2] && method === "POST") return this.setDeviceKey(deviceId, request.body);
     return fail(404, "not found");
   }
 
@@ -156,8 +153,9 @@ export class SimulatedTailscaleApi extends SimulatedControlServer {
     const create = request?.capabilities?.devices?.create;
     if (!create || typeof create !== "object") return fail(400, "capabilities.devices.create is required");
     const tags = Array.isArray(create.tags) ? create.tags.filter((tag): tag is string => typeof tag === "string") : [];
-    const badTags = tags.filter((tag) => !/^tag:[a-z0-9-]+$/i.test(tag));
-    if (badTags.length > 0) return fail(400, `requested tags [${badTags.join(", ")}] are invalid or not permitted`);
+    if (tags.some((tag) => !/^tag:[a-z0-9-]+$/i.test(tag))) return tagsRefused(tags);
+    const refused = this.caller ? this.oauth.checkTags(this.caller, tags) : null;
+    if (refused) return refused;
     const expirySeconds = Number.isInteger(request?.expirySeconds) ? Number(request?.expirySeconds) : 0;
     if (expirySeconds < 1 || expirySeconds > MAX_KEY_EXPIRY_SECONDS) {
       return fail(400, `expirySeconds must be between 1 and ${MAX_KEY_EXPIRY_SECONDS}`);
@@ -198,6 +196,15 @@ export class SimulatedTailscaleApi extends SimulatedControlServer {
     return ok();
   }
 
+  /** POST /device/{id}/key: keyExpiryDisabled true or false; absent changes nothing. */
+  private setDeviceKey(id: string, body: unknown): SimulatedAnswer {
+    const device = this.devices.find((candidate) => candidate.nodeId === id || candidate.id === id);
+    if (!device) return fail(404, "device not found");
+    const disabled = (body as { keyExpiryDisabled?: unknown } | undefined)?.keyExpiryDisabled;
+    if (typeof disabled === "boolean") device.keyExpiryDisabled = disabled;
+    return ok({});
+  }
+
   private deleteDevice(id: string): SimulatedAnswer {
     const before = this.devices.length;
     this.removeDevice(id);
@@ -222,37 +229,8 @@ function fail(status: number, message: string): SimulatedAnswer {
   return { status, body: { message } };
 }
 
-function deviceView(device: DeviceRecord): SimulatedDevice {
-  const { id, nodeId, hostname, name, addresses, tags, online } = device;
-  return { id, nodeId, hostname, name, addresses: [...addresses], tags: [...tags], online };
-}
-
-/** The device object as the list call returns it with the default field set. */
-function deviceJson(device: DeviceRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    addresses: [...device.addresses],
-    id: device.id,
-    nodeId: device.nodeId,
-    user: "admin@example.com",
-    name: device.name,
-    hostname: device.hostname,
-    clientVersion: "1.90.6-t0123456789-gabcdef012",
-    updateAvailable: false,
-    os: "windows",
-    created: device.created.toISOString(),
-    connectedToControl: device.online,
-    keyExpiryDisabled: device.tags.length > 0,
-    expires: device.tags.length > 0 ? "0001-01-01T00:00:00Z" : new Date(Date.now() + 180 * 24 * 3600 * 1000).toISOString(),
-    authorized: true,
-    isExternal: false,
-    machineKey: device.machineKey,
-    nodeKey: device.nodeKey,
-    blocksIncomingConnections: false,
-    tags: [...device.tags],
-    tailnetLockError: "",
-    tailnetLockKey: device.tailnetLockKey,
-  };
-  // lastSeen is absent while the device is connected.
-  if (!device.online) json.lastSeen = new Date(Date.now() - 3600 * 1000).toISOString();
-  return json;
+/** Which scope a call needs, by the trust-credentials table. */
+function scopeNeeded(request: RecordedRequest): ScopeNeed {
+  const write = request.method !== "GET";
+  return /\/keys(\/|$)/.test(request.path) ? { scope: "auth_keys", write } : { scope: "devices:core", write };
 }

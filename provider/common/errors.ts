@@ -17,7 +17,8 @@ export type FailureKind =
   | "join-failed"
   | "not-admin"
   | "control-server"
-  | "control-auth";
+  | "control-auth"
+  | "unsupported";
 
 export interface MeshErrorDetails {
   kind: FailureKind;

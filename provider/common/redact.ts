@@ -1,7 +1,8 @@
 /**
  * Removes secret values from any text or JSON value before it is printed, thrown or returned as a
  * non-secret output. Every layer that surfaces host output goes through one Redactor holding the
- * operation's secrets (auth key, password, key passphrase, API keys).
+ * operation's secrets (auth key, password, key passphrase, API keys, OAuth secrets and tokens). They
+ * sit in a private field, so dumping an object that holds the Redactor (util.inspect, JSON) shows none.
  */
 export const REDACTED = "[redacted]";
 
@@ -9,23 +10,23 @@ export const REDACTED = "[redacted]";
 const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
-  private readonly secrets: string[] = [];
+  readonly #secrets: string[] = [];
 
   constructor(secrets: Iterable<string | undefined | null> = []) {
     for (const s of secrets) this.add(s);
   }
 
   add(secret: string | undefined | null): this {
-    if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.includes(secret)) return this;
-    this.secrets.push(secret);
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.#secrets.includes(secret)) return this;
+    this.#secrets.push(secret);
     // Longest first, so a secret that contains another is removed whole.
-    this.secrets.sort((a, b) => b.length - a.length);
+    this.#secrets.sort((a, b) => b.length - a.length);
     return this;
   }
 
   text(value: string): string {
     let out = value;
-    for (const s of this.secrets) out = out.split(s).join(REDACTED);
+    for (const s of this.#secrets) out = out.split(s).join(REDACTED);
     return out;
   }
 
@@ -43,6 +44,6 @@ export class Redactor {
 
   /** True when the text still contains a secret (used by leak checks). */
   leaks(value: string): boolean {
-    return this.secrets.some((s) => value.includes(s));
+    return this.#secrets.some((s) => value.includes(s));
   }
 }

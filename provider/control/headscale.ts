@@ -1,11 +1,14 @@
 /**
  * Headscale's REST API (0.23 to 0.29), checked against each release's swagger spec. The API changed
  * in ways a client must follow, and the server does not state its version, so the client learns the
- * generation from read-only calls that behave differently (see detectApi) and adapts:
+ * generation from calls that behave differently (headscale-dialect.ts) and adapts:
  *
- *   pre-auth key `user`       a user name up to 0.25, the numeric id (as a string) from 0.26
+ *   pre-auth key `user`       a user name up to 0.25, the numeric id (as a string) from 0.26;
+ *                             optional from 0.28 when the key has tags (the tags own the node)
  *   expiring a key            {user, key} up to 0.27, {id} from 0.28
+ *   removing a key            DELETE /api/v1/preauthkey?id= from 0.28; before, it can only expire
  *   a node's tags             forcedTags + validTags up to 0.27, one `tags` list from 0.28
+ *   disabling node expiry     ExpireNode's disableExpiry from 0.29 only
  *
  * Responses are parsed for both shapes where they differ (tags), so finding and deleting nodes
  * needs no detection at all.
@@ -13,7 +16,10 @@
 import { z } from "zod";
 import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
-import { ControlApi, isSuccess, parseBaseUrl, type ApiRequest, type ApiResponse } from "./http";
+import { chooseCredential } from "./credentials";
+import { HeadscaleProbe, type HeadscaleDialect } from "./headscale-dialect";
+import { ControlApi, isSuccess, parseBaseUrl, type ApiRequest } from "./http";
+import { keyExpiryOf } from "./key-expiry";
 import { pickNode } from "./node-match";
 import {
   DEFAULT_CONTROL_TIMEOUT_MS,
@@ -27,20 +33,6 @@ import {
   type NodeQuery,
 } from "./types";
 
-/** What differs between Headscale API generations. */
-export interface HeadscaleDialect {
-  /** The releases this behaviour belongs to, for messages. */
-  versions: "0.23 to 0.25" | "0.26 to 0.27" | "0.28 or later";
-  /** How a pre-auth key names its user. */
-  keyUser: "name" | "id";
-  /** What expiring a pre-auth key takes. */
-  expireBy: "user-and-key" | "id";
-}
-
-const DIALECT_UP_TO_0_25: HeadscaleDialect = { versions: "0.23 to 0.25", keyUser: "name", expireBy: "user-and-key" };
-const DIALECT_0_26_TO_0_27: HeadscaleDialect = { versions: "0.26 to 0.27", keyUser: "id", expireBy: "user-and-key" };
-const DIALECT_FROM_0_28: HeadscaleDialect = { versions: "0.28 or later", keyUser: "id", expireBy: "id" };
-
 const TagList = z.array(z.string()).nullish();
 
 const NodeAnswer = z.object({
@@ -50,6 +42,7 @@ const NodeAnswer = z.object({
   ipAddresses: z.array(z.string()).nullish(),
   online: z.boolean().nullish(),
   lastSeen: z.string().nullish(),
+  expiry: z.string().nullish(),
   tags: TagList,
   forcedTags: TagList,
   validTags: TagList,
@@ -61,6 +54,7 @@ const ListUsersAnswer = z.object({ users: z.array(z.object({ id: z.string(), nam
 const CreateKeyAnswer = z.object({ preAuthKey: z.object({ id: z.string(), key: z.string() }) });
 const ListKeysAnswer = z.object({ preAuthKeys: z.array(z.object({ id: z.string(), key: z.string() })).nullish() });
 const AnyAnswer = z.unknown();
+const ExpireNodeAnswer = z.object({ node: NodeAnswer });
 
 const HEADSCALE_AUTH_HINTS = {
   unauthorized:
@@ -74,7 +68,7 @@ const USERS_SHOWN = 5;
 export class HeadscaleClient implements ControlServerClient {
   readonly label: string;
   private readonly api: ControlApi;
-  private dialect?: Promise<HeadscaleDialect>;
+  private readonly probe: HeadscaleProbe;
 
   constructor(
     private readonly settings: ControlServerSettings,
@@ -88,15 +82,16 @@ export class HeadscaleClient implements ControlServerClient {
         hint: "set controlServer.url to the server's server_url, e.g. https://headscale.example.com",
       });
     }
-    redactor.add(settings.apiKey);
-    this.api = new ControlApi({
-      serverLabel: this.label,
-      baseUrl: parseBaseUrl(settings.url, this.label),
-      apiKey: settings.apiKey,
-      timeoutMs: settings.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS,
-      redactor,
-      authHints: HEADSCALE_AUTH_HINTS,
-    });
+    const baseUrl = parseBaseUrl(settings.url, this.label);
+    const timeoutMs = settings.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
+    const { credential } = chooseCredential(settings, { serverLabel: this.label, baseUrl, timeoutMs, redactor });
+    this.api = new ControlApi({ serverLabel: this.label, baseUrl, credential, timeoutMs, redactor, authHints: HEADSCALE_AUTH_HINTS });
+    this.probe = new HeadscaleProbe(this.api);
+  }
+
+  /** Which API generation the server speaks, learned once per client. */
+  detectApi(): Promise<HeadscaleDialect> {
+    return this.probe.detectApi();
   }
 
   async findNode(query: NodeQuery): Promise<ControlNode | null> {
@@ -111,7 +106,7 @@ export class HeadscaleClient implements ControlServerClient {
     checkAuthKeyRequest(request, this.label);
     const purpose = "mint auth key";
     const dialect = await this.detectApi();
-    const user = await this.keyUser(dialect, purpose);
+    const user = await this.keyUser(dialect, purpose, request.tags);
     const body = {
       ...(user === undefined ? {} : { user }),
       reusable: request.reusable,
@@ -129,7 +124,7 @@ export class HeadscaleClient implements ControlServerClient {
     const dialect = await this.detectApi();
     let body: Record<string, unknown> = { id: key.id };
     if (dialect.expireBy === "user-and-key") {
-      const user = await this.keyUser(dialect, purpose);
+      const user = await this.keyUser(dialect, purpose, []);
       const text = key.key ?? (await this.keyText(user, key.id, purpose));
       // The server no longer lists the key: nothing left to expire.
       if (text === undefined) return;
@@ -138,17 +133,20 @@ export class HeadscaleClient implements ControlServerClient {
     await this.api.call({ purpose, method: "POST", path: "/api/v1/preauthkey/expire", body }, AnyAnswer);
   }
 
+  async removeAuthKey(key: AuthKeyReference): Promise<"removed" | "expired"> {
+    if ((await this.detectApi()).expireBy !== "id") {
+      await this.expireAuthKey(key);
+      return "expired";
+    }
+    // Deleting a key the server no longer has succeeds: Headscale deletes by id without a lookup.
+    const query = { id: key.id };
+    await this.api.call({ purpose: "remove auth key", method: "DELETE", path: "/api/v1/preauthkey", query }, AnyAnswer);
+    return "removed";
+  }
+
   async deleteNode(id: string): Promise<void> {
     const purpose = "delete node";
-    if (!/^\d+$/.test(id)) {
-      throw new MeshError("a Headscale node id is a number", {
-        kind: "invalid-input",
-        host: this.label,
-        step: purpose,
-        seen: id,
-        hint: "pass the id findNode returned",
-      });
-    }
+    this.requireNodeId(id, purpose);
     const request: ApiRequest = { purpose, method: "DELETE", path: `/api/v1/node/${id}` };
     const response = await this.api.send(request);
     if (isSuccess(response)) return;
@@ -159,49 +157,63 @@ export class HeadscaleClient implements ControlServerClient {
   }
 
   /**
-   * Which API generation the server speaks, learned once per client from read-only calls that the
-   * swagger specs tell apart:
-   *   GET /api/v1/health      exists from 0.27
-   *   GET /api/v1/routes      exists up to 0.25 (routes moved onto nodes in 0.26)
-   *   GET /api/v1/preauthkey  takes no user from 0.28; 0.27 fails the call for the missing user
+   * From 0.29, ExpireNode with disableExpiry=true sets the node's expiry to null. Older versions would
+   * ignore the parameter and expire the node at once, so they are refused before anything is sent.
    */
-  detectApi(): Promise<HeadscaleDialect> {
-    if (!this.dialect) {
-      this.dialect = this.probeDialect();
-      // A failed probe (server down) is not remembered: the next call probes again.
-      this.dialect.catch(() => (this.dialect = undefined));
+  async disableKeyExpiry(id: string): Promise<void> {
+    const purpose = "disable key expiry";
+    this.requireNodeId(id, purpose);
+    if (!(await this.probe.canDisableExpiry())) {
+      const { versions } = await this.detectApi();
+      const release = versions === "0.28 or later" ? "0.28" : versions;
+      throw new MeshError(`Headscale ${release} cannot disable a node's key expiry`, {
+        kind: "unsupported",
+        host: this.label,
+        step: purpose,
+        seen: `node ${id}; ExpireNode takes disableExpiry from Headscale 0.29 on`,
+        hint: "upgrade the server to Headscale 0.29 or later; until then a node joined with a pre-auth key has no expiry unless its client or an admin set one",
+      });
     }
-    return this.dialect;
-  }
-
-  private async probeDialect(): Promise<HeadscaleDialect> {
-    const purpose = "detect the Headscale API version";
-    if (!(await this.exists({ purpose, method: "GET", path: "/api/v1/health" }))) {
-      return (await this.exists({ purpose, method: "GET", path: "/api/v1/routes" })) ? DIALECT_UP_TO_0_25 : DIALECT_0_26_TO_0_27;
-    }
-    const request: ApiRequest = { purpose, method: "GET", path: "/api/v1/preauthkey" };
+    const request: ApiRequest = { purpose, method: "POST", path: `/api/v1/node/${id}/expire`, query: { disableExpiry: "true" } };
     const response = await this.api.send(request);
-    if (isSuccess(response)) {
-      if (z.object({ preAuthKeys: z.array(z.unknown()) }).safeParse(response.json).success) return DIALECT_FROM_0_28;
-      throw this.api.unexpected(request, response, "no preAuthKeys list");
-    }
-    if (isLookupError(response)) return DIALECT_0_26_TO_0_27;
-    throw this.api.failure(request, response);
+    if (!isSuccess(response)) throw this.api.failure(request, response);
+    const left = keyExpiryOf(this.api.parse(request, response, ExpireNodeAnswer).node.expiry);
+    if (left === null) return;
+    // The server took the call as a plain expire: it did not read disableExpiry where 0.29 takes it.
+    throw new MeshError("the server set an expiry instead of disabling it", {
+      kind: "control-server",
+      host: this.label,
+      step: `${purpose} (POST /api/v1/node/${id}/expire)`,
+      seen: `node ${id} now expires at ${left}`,
+      hint: `run \`headscale nodes expire -i ${id} --disable\` on the server at once; this server behaves like no released version up to 0.29.2 (a newer build may take disableExpiry elsewhere)`,
+    });
   }
 
-  /** True for a 2xx answer, false for 404 (no such route); anything else throws. */
-  private async exists(request: ApiRequest): Promise<boolean> {
-    const response = await this.api.send(request);
-    if (isSuccess(response)) return true;
-    if (response.status === 404) return false;
-    throw this.api.failure(request, response);
+  private requireNodeId(id: string, purpose: string): void {
+    if (/^\d+$/.test(id)) return;
+    throw new MeshError("a Headscale node id is a number", {
+      kind: "invalid-input",
+      host: this.label,
+      step: purpose,
+      seen: id,
+      hint: "pass the id findNode returned",
+    });
   }
 
-  /** The value of a pre-auth key's `user` field; undefined when the key may be owned by its tags. */
-  private async keyUser(dialect: HeadscaleDialect, purpose: string): Promise<string | undefined> {
+  /** The value of a pre-auth key's `user` field; undefined when the key is owned by its tags. */
+  private async keyUser(dialect: HeadscaleDialect, purpose: string, tags: readonly string[]): Promise<string | undefined> {
     const name = this.settings.user;
     if (!name) {
-      if (dialect.expireBy === "id") return undefined;
+      if (dialect.expireBy === "id" && tags.length > 0) return undefined;
+      if (dialect.expireBy === "id") {
+        // The server refuses it too: "auth-key must be either tagged or owned by user".
+        throw new MeshError("a Headscale pre-auth key needs a user or tags", {
+          kind: "invalid-input",
+          host: this.label,
+          step: purpose,
+          hint: "set advertiseTags (from 0.28 a tagged key needs no user: its tags own the node), or set controlServer.user",
+        });
+      }
       throw new MeshError(`Headscale ${dialect.versions} needs a user to own pre-auth keys`, {
         kind: "invalid-input",
         host: this.label,
@@ -247,12 +259,6 @@ export class HeadscaleClient implements ControlServerClient {
   }
 }
 
-/** Headscale up to 0.27 answers a lookup of a missing user with a gRPC status (HTTP 500 or 404). */
-function isLookupError(response: ApiResponse): boolean {
-  const rpcStatus = z.object({ code: z.number(), message: z.string() });
-  return (response.status === 500 || response.status === 404) && rpcStatus.safeParse(response.json).success;
-}
-
 function toControlNode(node: NodeAnswer): ControlNode {
   // Up to 0.27 a node's tags are the forced ones (from the key or an admin) plus the valid requested ones.
   const tags = node.tags ?? [...(node.forcedTags ?? []), ...(node.validTags ?? [])];
@@ -264,5 +270,6 @@ function toControlNode(node: NodeAnswer): ControlNode {
     online: node.online ?? null,
     lastSeen: node.lastSeen || null,
     tags: [...new Set(tags)],
+    keyExpiry: keyExpiryOf(node.expiry),
   };
 }

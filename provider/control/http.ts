@@ -1,7 +1,7 @@
 /**
- * One HTTP exchange with a control server's API: bearer auth, a deadline, and the one place where a
- * failed exchange becomes a MeshError saying which server, which call, what came back (redacted) and
- * what to do.
+ * One HTTP exchange with a control server's API: bearer auth (a fixed API key, or an access token a
+ * credential fetches and renews), a deadline, and the one place where a failed exchange becomes a
+ * MeshError saying which server, which call, what came back (redacted) and what to do.
  */
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
@@ -14,7 +14,12 @@ export interface ApiRequest {
   /** Below the base URL, e.g. "/api/v1/node". */
   path: string;
   query?: Record<string, string>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent form-encoded instead of `body` (an OAuth token request). */
+  form?: Record<string, string>;
+  /** The OAuth scope the call needs, named when the server answers 403. */
+  scope?: string;
 }
 
 export interface ApiResponse {
@@ -24,16 +29,34 @@ export interface ApiResponse {
   text: string;
 }
 
-/** What to tell the user when the server refuses the key; differs between Headscale and Tailscale. */
+/** What to tell the user when the server refuses the credential; differs between servers and credentials. */
 export interface AuthHints {
   unauthorized: string;
   forbidden: string;
 }
 
+/** Where the Authorization header comes from. */
+export interface BearerCredential {
+  /** What the server refuses on a 401, for messages: "API key", "OAuth client secret", ... */
+  readonly name: string;
+  /** The token for the next request; undefined sends no Authorization header. */
+  bearer(): Promise<string | undefined>;
+  /**
+   * The server refused `token` (401). True when a fresh token may be accepted, which earns the
+   * request one more try (an access token that expired or was revoked early).
+   */
+  refused?(token: string): boolean;
+}
+
+/** A fixed API key (Headscale's, or a Tailscale API access token). */
+export function apiKeyCredential(apiKey: string): BearerCredential {
+  return { name: "API key", bearer: async () => apiKey };
+}
+
 export interface ControlApiOptions {
   serverLabel: string;
   baseUrl: URL;
-  apiKey: string;
+  credential: BearerCredential;
   timeoutMs: number;
   redactor: Redactor;
   authHints: AuthHints;
@@ -45,21 +68,34 @@ const SEEN_BODY_LIMIT = 200;
 export class ControlApi {
   constructor(private readonly options: ControlApiOptions) {}
 
-  /** Any HTTP answer is returned; only an unreachable server or a timeout throws. */
+  /** Any HTTP answer is returned; only an unreachable server, a timeout or a failed token fetch throws. */
   async send(request: ApiRequest): Promise<ApiResponse> {
-    const { apiKey, timeoutMs } = this.options;
+    const { credential } = this.options;
+    const token = await credential.bearer();
+    const response = await this.exchange(request, token);
+    if (response.status === 401 && token !== undefined && credential.refused?.(token)) {
+      return this.exchange(request, await credential.bearer());
+    }
+    return response;
+  }
+
+  private async exchange(request: ApiRequest, token: string | undefined): Promise<ApiResponse> {
+    const { timeoutMs } = this.options;
     const controller = new AbortController();
     // The deadline covers the body too: a server can send headers and then stall.
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, accept: "application/json" };
-      if (request.body !== undefined) headers["content-type"] = "application/json";
-      const response = await fetch(this.url(request), {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: controller.signal,
-      });
+      const headers: Record<string, string> = { accept: "application/json" };
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (request.form !== undefined) {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = new URLSearchParams(request.form).toString();
+      } else if (request.body !== undefined) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(request.body);
+      }
+      const response = await fetch(this.url(request), { method: request.method, headers, body, signal: controller.signal });
       const text = await response.text();
       return { status: response.status, json: parseJson(text), text };
     } catch (error) {
@@ -82,6 +118,11 @@ export class ControlApi {
   async call<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
     const response = await this.send(request);
     if (!isSuccess(response)) throw this.failure(request, response);
+    return this.parse(request, response, schema);
+  }
+
+  /** The body of a 2xx answer checked against `schema`, or the error saying it is not what this API returns. */
+  parse<T>(request: ApiRequest, response: ApiResponse, schema: z.ZodType<T>): T {
     const parsed = schema.safeParse(response.json);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
@@ -89,20 +130,22 @@ export class ControlApi {
     throw this.unexpected(request, response, `${where}${issue?.message ?? "malformed body"}`);
   }
 
-  /** The error for a non-2xx answer. */
-  failure(request: ApiRequest, response: ApiResponse): MeshError {
+  /** The error for a non-2xx answer; `hint` replaces the generic advice for a 4xx the caller understands. */
+  failure(request: ApiRequest, response: ApiResponse, hint?: string): MeshError {
     const seen = this.seen(response);
     const { status } = response;
+    const { authHints, credential } = this.options;
     if (status === 401) {
-      return this.error(request, "control-auth", "the control server refused the API key (HTTP 401)", {
+      return this.error(request, "control-auth", `the control server refused the ${credential.name} (HTTP 401)`, {
         seen,
-        hint: this.options.authHints.unauthorized,
+        hint: hint ?? authHints.unauthorized,
       });
     }
     if (status === 403) {
-      return this.error(request, "control-auth", "the API key may not do this (HTTP 403)", {
+      const needs = request.scope ? ` (${request.purpose} needs the ${request.scope} scope)` : "";
+      return this.error(request, "control-auth", `the ${credential.name} may not do this (HTTP 403)`, {
         seen,
-        hint: this.options.authHints.forbidden,
+        hint: hint ?? `${authHints.forbidden}${needs}`,
       });
     }
     if (status === 404) {
@@ -119,7 +162,7 @@ export class ControlApi {
     }
     return this.error(request, "control-server", `the control server rejected the request (HTTP ${status})`, {
       seen,
-      hint: "fix what the server's message names (e.g. tags must start with \"tag:\" and be allowed by the policy) and run again",
+      hint: hint ?? "fix what the server's message names (e.g. tags must start with \"tag:\" and be allowed by the policy) and run again",
     });
   }
 

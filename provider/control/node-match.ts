@@ -8,12 +8,18 @@
 import type { ControlNode, NodeQuery } from "./types";
 
 export function pickNode(nodes: readonly ControlNode[], query: NodeQuery): ControlNode | null {
+  const { byAddress, byName } = claimsOn(nodes, query);
+  const candidates = byAddress.length > 0 ? byAddress : byName;
+  return [...candidates].sort(liveliestFirst)[0] ?? null;
+}
+
+/** Every node that could be the host: those holding one of its addresses, and those bearing its name. */
+export function claimsOn(nodes: readonly ControlNode[], query: NodeQuery): { byAddress: ControlNode[]; byName: ControlNode[] } {
   const ips = new Set(query.ips ?? []);
   const byAddress = nodes.filter((node) => node.ipAddresses.some((ip) => ips.has(ip)));
   const wanted = query.hostname.toLowerCase();
-  const byName = nodes.filter((node) => namesOf(node).includes(wanted));
-  const candidates = byAddress.length > 0 ? byAddress : byName;
-  return [...candidates].sort(liveliestFirst)[0] ?? null;
+  const byName = wanted ? nodes.filter((node) => namesOf(node).includes(wanted)) : [];
+  return { byAddress, byName };
 }
 
 /** The node's name, its first DNS label (Tailscale names are FQDNs) and its reported host name. */
@@ -24,7 +30,8 @@ function namesOf(node: ControlNode): string[] {
   return names;
 }
 
-function liveliestFirst(a: ControlNode, b: ControlNode): number {
+/** Online first, then the most recently seen. */
+export function liveliestFirst(a: ControlNode, b: ControlNode): number {
   const online = Number(b.online === true) - Number(a.online === true);
   if (online !== 0) return online;
   return seenAt(b) - seenAt(a);

@@ -7,13 +7,21 @@ import { MeshError } from "../common/errors";
 
 export type ControlServerKind = "headscale" | "tailscale";
 
-/** The same fields as the resource's `controlServer` input, plus a per-request timeout. */
+/**
+ * The same fields as the resource's `controlServer` input, plus a per-request timeout. A Headscale
+ * server takes an API key; Tailscale takes either an API access token (`apiKey`) or an OAuth client
+ * (`oauthClientId` + `oauthClientSecret`), whose short-lived access tokens the client fetches itself.
+ */
 export interface ControlServerSettings {
   kind: ControlServerKind;
   /** Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com. */
   url?: string;
   /** Headscale API key, or Tailscale API access token (secret). */
-  apiKey: string;
+  apiKey?: string;
+  /** Tailscale only, with oauthClientSecret instead of apiKey: the OAuth client's id. */
+  oauthClientId?: string;
+  /** Tailscale only (secret): the OAuth client's secret, `tskey-client-...`. */
+  oauthClientSecret?: string;
   /** Tailscale only: the tailnet's name; "-" (the default) is the token's own tailnet. */
   tailnet?: string;
   /**
@@ -40,6 +48,11 @@ export interface ControlNode {
   /** RFC 3339; null when unknown (or, on Tailscale, while connected). */
   lastSeen: string | null;
   tags: string[];
+  /**
+   * When the node's key expires (RFC 3339); null when it never does: expiry disabled for the node
+   * (Tailscale's keyExpiryDisabled, tagged nodes by default) or none set (Headscale's null or zero expiry).
+   */
+  keyExpiry: string | null;
 }
 
 export interface NodeQuery {
@@ -84,8 +97,18 @@ export interface ControlServerClient {
   mintAuthKey(request: AuthKeyRequest): Promise<MintedAuthKey>;
   /** Makes the key unusable; expiring it again is not an error. */
   expireAuthKey(key: AuthKeyReference): Promise<void>;
+  /**
+   * Removes the key from the server where its API can (Tailscale; Headscale from 0.28), else expires
+   * it; says which was done. A key already gone counts as removed.
+   */
+  removeAuthKey(key: AuthKeyReference): Promise<"removed" | "expired">;
   /** Removes the node. A node the server no longer has counts as done. */
   deleteNode(id: string): Promise<void>;
+  /**
+   * Makes the node's key never expire. Throws an "unsupported" MeshError naming the server's version
+   * where its API cannot (Headscale before 0.29), before anything is changed.
+   */
+  disableKeyExpiry(id: string): Promise<void>;
 }
 
 /** Rejects requests that would mint a useless key, before anything is sent. */

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isMeshError } from "../../provider/common/errors";
 import { createControlClient } from "../../provider/control";
 import type { RecordedRequest } from "../../simulator/control-servers";
 import {
@@ -132,6 +133,7 @@ function exchangeDepartures(spec: Swagger, exchange: RecordedRequest): string[] 
 
 describe.each(HEADSCALE_API_VERSIONS)("Headscale %s against its release's swagger spec", (version) => {
   const spec = loadSpec(version);
+  const since = (release: HeadscaleApiVersion): boolean => HEADSCALE_API_VERSIONS.indexOf(version) >= HEADSCALE_API_VERSIONS.indexOf(release);
   let server: SimulatedHeadscale;
 
   beforeEach(async () => {
@@ -149,12 +151,49 @@ describe.each(HEADSCALE_API_VERSIONS)("Headscale %s against its release's swagge
     await client.deleteNode(node?.id ?? "");
     // Deleting again reaches the server's error answer (and the look-up that follows it).
     await client.deleteNode(node?.id ?? "");
+    // Key expiry and key removal, as far as this version goes.
+    const expiring = server.registerNode({ hostname: "WIN-02", expiry: new Date(Date.now() + 86_400_000) });
+    await client.listNodes();
+    await client.removeAuthKey(await client.mintAuthKey({ tags: ["tag:windows"], expirySeconds: 600, reusable: false, ephemeral: false }));
+    await client.disableKeyExpiry(expiring.id).catch((error: unknown) => {
+      if (!isMeshError(error, "unsupported")) throw error;
+    });
+    if (since("0.28")) {
+      const tagsOnly = createControlClient({ kind: "headscale", url: server.url, apiKey: server.apiKey });
+      await tagsOnly.mintAuthKey({ tags: ["tag:windows"], expirySeconds: 600, reusable: false, ephemeral: false });
+    }
 
     const exchanges = server.requests;
     expect(exchanges.map((exchange) => `${exchange.method} ${exchange.path}`)).toEqual(
       expect.arrayContaining(["GET /api/v1/node", "POST /api/v1/preauthkey", "POST /api/v1/preauthkey/expire", "DELETE /api/v1/node/2"]),
     );
     expect(exchanges.flatMap((exchange) => exchangeDepartures(spec, exchange))).toEqual([]);
+  });
+
+  test("the simulator's node-expiry, key-removal and policy-check answers match the spec where the release has them", async () => {
+    const node = server.registerNode({ hostname: "WIN-01" });
+    const client = createControlClient({ kind: "headscale", url: server.url, apiKey: server.apiKey, user: "ops" });
+    const minted = await client.mintAuthKey({ tags: ["tag:windows"], expirySeconds: 600, reusable: false, ephemeral: false });
+    const call = (method: string, path: string, body?: unknown): Promise<Response> =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const expiry = since("0.27") ? `?expiry=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}` : "";
+    await call("POST", `/api/v1/node/${node.id}/expire${expiry}`);
+    await call("POST", "/api/v1/node/99/expire");
+    if (since("0.28")) await call("DELETE", `/api/v1/preauthkey?id=${minted.id}`);
+    if (since("0.29")) {
+      await call("POST", `/api/v1/node/${node.id}/expire?disableExpiry=true`);
+      await call("POST", "/api/v1/policy/check", { policy: "" });
+      await call("POST", "/api/v1/policy/check", { policy: "{" });
+    }
+
+    const sent = server.requests.filter((exchange) => !exchange.path.startsWith("/api/v1/preauthkey") || exchange.method === "DELETE");
+    expect(sent.map((exchange) => exchange.status)).toContain(200);
+    expect(sent.flatMap((exchange) => exchangeDepartures(spec, exchange))).toEqual([]);
   });
 
   test("the version probes are served exactly where the release has them", async () => {

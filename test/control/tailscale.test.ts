@@ -29,6 +29,8 @@ describe("Tailscale API client", () => {
       online: true,
       lastSeen: null,
       tags: ["tag:windows"],
+      // A tagged device's key does not expire.
+      keyExpiry: null,
     });
     expect((await client.findNode({ hostname: device.name.split(".")[0] ?? "" }))?.id).toBe(device.nodeId);
   });

@@ -94,7 +94,7 @@ function previous(over: Partial<NodeOutputs> = {}): NodeOutputs {
 }
 
 function node(over: Partial<ControlNode> = {}): ControlNode {
-  return { id: "7", name: "win-01", hostname: "WIN-01", ipAddresses: ["100.64.0.7", "fd7a:115c:a1e0::7"], online: true, lastSeen: "2026-11-25T10:00:00Z", tags: ["tag:windows"], ...over };
+  return { id: "7", name: "win-01", hostname: "WIN-01", ipAddresses: ["100.64.0.7", "fd7a:115c:a1e0::7"], online: true, lastSeen: "2026-11-25T10:00:00Z", tags: ["tag:windows"], keyExpiry: null, ...over };
 }
 
 const CHECKED_AT = "2026-11-25T10:00:05.000Z";
