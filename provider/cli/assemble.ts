@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { withoutUndefined } from "../common/objects";
 import { packageVersion } from "../common/version";
-import { SECRET_INPUT_PATHS, checkInputs, type CheckFailure, type NodeInputs } from "../node";
+import { NODE_INPUTS, checkInputs, heldSecretPaths, walkFields, type CheckFailure, type NodeInputs } from "../node";
 import { inputsFromFlags, sourceOf } from "./flags";
 import { UsageError, type CliIo } from "./io";
 import type { Secrets } from "./secrets";
@@ -30,11 +30,11 @@ export function readConfigFile(file: string): DraftInputs {
   }
   if (!isRecord(config)) throw new UsageError(`--config ${file}: must hold one JSON object with the node's inputs (see docs/inputs.md)`);
   // Secrets do not belong in a config file: it is easily committed or shared.
-  const secrets = SECRET_INPUT_PATHS.filter((p) => valueAt(config, p) !== undefined);
+  const secrets = heldSecretPaths(config);
   if (secrets.length > 0) {
     throw new UsageError(
       `--config ${file}: holds secrets, which do not belong in a config file (it is easily committed or shared)`,
-      secrets.map((property) => ({ property, reason: `remove it from the file; give it with ${sourceOf(property)}` })),
+      secrets.map((property) => ({ property, reason: `remove it from the file; give it with ${sourceOf(property, true)}` })),
     );
   }
   return withoutNulls(config);
@@ -64,8 +64,8 @@ export function withSecrets(draft: DraftInputs, secrets: Secrets, io: CliIo): Dr
   const out: DraftInputs = structuredClone(withoutUndefined({ ...draft, connection: isRecord(draft.connection) ? draft.connection : {} }));
   for (const [property, value] of Object.entries(secrets)) {
     const parts = property.split(".");
-    const parent = parts.slice(0, -1).reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), out);
-    if (!isRecord(parent)) continue;
+    const parent = parentFor(out, parts.slice(0, -1));
+    if (!parent) continue;
     const name = parts[parts.length - 1]!;
     if (name === "privateKeyPassword" && parent.privateKey === undefined) continue;
     parent[name] = value;
@@ -76,6 +76,23 @@ export function withSecrets(draft: DraftInputs, secrets: Secrets, io: CliIo): Dr
     if (hop.password === undefined && hop.privateKey === undefined && hop.agentSocketPath === undefined && agent) hop.agentSocketPath = agent;
   }
   return out;
+}
+
+/** Objects a secret may create when absent: those that require nothing (install); not controlServer or a jump host. */
+const CREATABLE = new Set([...walkFields(NODE_INPUTS)].filter(([, f]) => f.kind === "object" && !Object.values(f.type.fields).some((inner) => inner.required)).map(([path]) => path));
+
+/** The object at `path` in the draft, created when missing and creatable; undefined otherwise. */
+function parentFor(draft: DraftInputs, path: string[]): DraftInputs | undefined {
+  let at: DraftInputs = draft;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    if (!isRecord(at[key])) {
+      if (at[key] !== undefined || !CREATABLE.has(path.slice(0, i + 1).join("."))) return undefined;
+      at[key] = {};
+    }
+    at = at[key] as DraftInputs;
+  }
+  return at;
 }
 
 /** The CLI records its version like the resource does, so the state file says what wrote it. */
@@ -117,10 +134,4 @@ export function merged(base: DraftInputs, over: DraftInputs): DraftInputs {
     out[key] = isRecord(current) && isRecord(value) ? merged(current, value) : value;
   }
   return out;
-}
-
-function valueAt(value: unknown, at: string): unknown {
-  let current = value;
-  for (const key of at.split(".")) current = isRecord(current) ? current[key] : undefined;
-  return current;
 }

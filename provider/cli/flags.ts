@@ -4,8 +4,9 @@
  * Secrets have no value flag here: only files, stdin and the environment (secrets.ts).
  */
 import { Command, Option } from "commander";
-import { LOGIN_FIELDS, NODE_INPUTS, filled, walkFields, type CliBinding, type CliGroup, type Field, type SecretSources } from "../node";
+import { LOGIN_FIELDS, NODE_INPUTS, filled, secretPartsOf, walkFields, type CliBinding, type CliGroup, type Field, type SecretSources } from "../node";
 import { readKeyFile } from "./files";
+import { UsageError } from "./io";
 
 export interface FlagBinding {
   /** The input property, e.g. "connection.port". */
@@ -78,6 +79,11 @@ export function addGroup(command: Command, group: CliGroup): Command {
 /** The value a flag sets: a file's text for key files, true/false for switches, else as parsed. */
 function valueOf(binding: FlagBinding, given: unknown): unknown {
   if (binding.cli.source === "file") return readKeyFile(String(given), binding.name);
+  // A value that holds a secret (a URL's token) must not come from argv, which every user can list.
+  if (secretPartsOf(binding.field, given).length > 0) {
+    const env = binding.field.secretSources?.env;
+    throw new UsageError(`${binding.name}: the value holds a secret (a token in its query), which the command line would show in the process list and shell history; ${env ? `set ${env} instead` : "leave it out"}`);
+  }
   return given;
 }
 
@@ -95,11 +101,14 @@ export function inputsFromFlags(flags: Record<string, unknown>): Record<string, 
   return draft;
 }
 
-/** How a property is given on the command line, for failures: "--port", "MESH_AUTH_KEY / --auth-key-file / ...". */
-export function sourceOf(path: string): string | undefined {
+/**
+ * How a property is given on the command line, for failures: "--port", "MESH_AUTH_KEY / --auth-key-file / ...".
+ * `asSecret`: where its value goes when it holds a secret (a URL with a token: its variable, not the flag).
+ */
+export function sourceOf(path: string, asSecret = false): string | undefined {
   const flag = FLAG_BINDINGS.find((b) => b.path === path);
-  if (flag) return flag.name;
   const secret = SECRET_BINDINGS.find((b) => b.path === path);
+  if (flag && !(asSecret && secret)) return flag.name;
   if (secret) return [secret.sources.env, secret.sources.file, secret.sources.stdin].map((s) => (typeof s === "string" ? s : s && flagName(s))).filter(Boolean).join(" / ");
   // An SSH hop as a whole fails for having no way to log in: name the ways.
   const ways = LOGIN_FIELDS.map((name) => sourceOf(`${path}.${name}`)).filter((s): s is string => s !== undefined);

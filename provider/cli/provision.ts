@@ -16,7 +16,7 @@ import { locateTarget, recordedOutputs } from "./target";
 export function provisionCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("provision", flags, io, async (scope) => {
     const { reporter } = scope;
-    const secrets = await readSecrets(flags, io, ["authKey", "controlServer.apiKey"]);
+    const secrets = await readSecrets(flags, io, ["authKey", "controlServer.apiKey", "install.msiUrl"]);
     const draft = withProviderVersion(withSecrets(overlayFromCommandLine(flags), secrets, io));
     scope.learnSecrets(draft);
     const inputs = validated(draft);

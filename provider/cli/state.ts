@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { ControlServerInput, NodeOutputs } from "../node";
+import { NODE_INPUTS, SECRET_OUTPUTS, heldSecretPaths, type ControlServerInput, type NodeOutputs } from "../node";
 import { UsageError, type CliIo } from "./io";
 
 export const STATE_HOME_ENV = "MESH_WINDOWS_NODE_HOME";
@@ -41,17 +41,23 @@ export type RecordedOutputs = Omit<NodeOutputs, "authKey" | "joinScript" | "cont
   controlServer?: Omit<ControlServerInput, "apiKey">;
 };
 
-const CREDENTIALS = ["password", "privateKey", "privateKeyPassword", "agentSocketPath"] as const;
+/** Not secret, but valid for one login session only: each run supplies its own. */
+const SESSION_ONLY = ["connection.agentSocketPath", "connection.proxy.agentSocketPath"];
 
 export function withoutSecrets(outputs: NodeOutputs): RecordedOutputs {
-  const copy: Partial<NodeOutputs> = structuredClone(outputs);
-  delete copy.authKey;
-  delete copy.joinScript;
-  for (const hop of [copy.connection, copy.connection?.proxy]) {
-    if (hop) for (const credential of CREDENTIALS) delete hop[credential];
-  }
-  if (copy.controlServer) delete (copy.controlServer as Partial<ControlServerInput>).apiKey;
-  return copy as RecordedOutputs;
+  const copy = structuredClone(outputs) as unknown as Record<string, unknown>;
+  for (const path of [...heldSecretPaths(outputs), ...SECRET_OUTPUT_ONLY, ...SESSION_ONLY]) deleteAt(copy, path.split("."));
+  return copy as unknown as RecordedOutputs;
+}
+
+/** Outputs that are not inputs and hold a secret (the join script). */
+const SECRET_OUTPUT_ONLY = SECRET_OUTPUTS.filter((name) => !(name in NODE_INPUTS));
+
+function deleteAt(value: Record<string, unknown>, path: string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) delete value[head];
+  else if (typeof value[head] === "object" && value[head] !== null) deleteAt(value[head] as Record<string, unknown>, rest);
 }
 
 export function readRecord(file: string): NodeRecord | undefined {

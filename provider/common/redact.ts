@@ -6,8 +6,11 @@
  */
 export const REDACTED = "[redacted]";
 
-/** Secrets shorter than this are not matched as substrings (they would blank out ordinary words). */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Secrets shorter than this are not matched as substrings (they would blank out ordinary words), so
+ * the check refuses secret inputs shorter than this.
+ */
+export const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
   readonly #secrets: string[] = [];

@@ -240,7 +240,7 @@ export class HeadscaleClient implements ControlServerClient {
       host: this.label,
       step: purpose,
       seen: known.length > 0 ? `users include: ${known.join(", ")}` : "no users match",
-      hint: `create it with \`headscale users create ${name}\`, or set controlServer.user to an existing user`,
+      hint: `create it with \`headscale users create ${shellWord(name)}\`, or set controlServer.user to an existing user`,
     });
   }
 
@@ -272,4 +272,9 @@ function toControlNode(node: NodeAnswer): ControlNode {
     tags: [...new Set(tags)],
     keyExpiry: keyExpiryOf(node.expiry),
   };
+}
+
+/** One word for a POSIX shell, whatever the text: a suggested command must run as shown, never as something else. */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9._@%+=:,/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -38,7 +38,12 @@ interface Common {
   /** schema.json's description of the property (inputs, or the property of its type). */
   description: string;
   required?: boolean;
-  secret?: boolean;
+  /**
+   * true: the whole value is secret. "url-credentials": a URL whose query and user-info may carry a
+   * token (a signed mirror URL); those parts are redacted wherever the URL appears, the host still
+   * gets it whole, and Pulumi keeps the property (and the output holding it) secret.
+   */
+  secret?: boolean | "url-credentials";
   /** The rule in words, for the docs table of docs/inputs.md. */
   docs?: string;
   cli?: CliBinding;

@@ -6,7 +6,7 @@
 export { checkInputs, INPUT_PROPERTIES, type CheckFailure, type CheckResult } from "./check";
 export { checkForPulumi } from "./pulumi-check";
 export { DEFAULTS, defaultLoginServer, withDefaults } from "./defaults";
-export { SECRET_INPUT_PATHS, SECRET_OUTPUTS, secretsOf } from "./secrets";
+export { SECRET_INPUT_PATHS, SECRET_OUTPUTS, heldSecretPaths, secretPartsOf, secretsOf } from "./secrets";
 export { PULUMI_UNKNOWN, isUnknown } from "./unknown";
 export { routeProblem } from "./rules/network";
 export { NODE_INPUTS } from "./spec/inputs";

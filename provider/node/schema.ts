@@ -4,6 +4,7 @@
  * known during preview), and every object refuses properties it does not declare.
  */
 import { z } from "zod";
+import { MIN_SECRET_LENGTH } from "../common/redact";
 import { filled, type Field, type ObjectType } from "./declare";
 import { sameRoute } from "./rules/network";
 import { oneOf } from "./rules/text";
@@ -57,10 +58,19 @@ function sameListItem(a: unknown, b: unknown): boolean {
 /** Paths a command does not use (the CLI's status needs no auth key): optional whatever the declaration says. */
 type Optional = ReadonlySet<string>;
 
+/** The Redactor cannot hide a shorter secret (it would blank out ordinary words): refuse it up front. */
+function tooShortForRedaction(value: string): string | undefined {
+  return value.length < MIN_SECRET_LENGTH
+    ? `is shorter than ${MIN_SECRET_LENGTH} characters: a secret this short cannot be kept out of logs and error messages (it would match ordinary text); use a longer one`
+    : undefined;
+}
+
 function validator(field: Field, path: string, optional: Optional = new Set()): z.ZodType {
   switch (field.kind) {
-    case "string":
-      return text(field.rule ?? (() => undefined), field.requiredHint);
+    case "string": {
+      const rule = field.rule ?? (() => undefined);
+      return text(field.secret === true ? (value) => rule(value) ?? tooShortForRedaction(value) : rule, field.requiredHint);
+    }
     case "integer":
     case "number": {
       if (field.accepts) return wholeNumber(field.accepts.test, field.accepts.failure);

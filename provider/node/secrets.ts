@@ -3,15 +3,36 @@
  * Redactor removes, the top-level outputs Pulumi must encrypt, and how a value that may be secret
  * is kept out of check failures (a secret may also sit under a misspelled property name).
  */
-import { REDACTED, Redactor } from "../common/redact";
-import { holdsSecret, walkFields } from "./declare";
+import { MIN_SECRET_LENGTH, REDACTED, Redactor } from "../common/redact";
+import { holdsSecret, walkFields, type Field } from "./declare";
 import { NODE_INPUTS } from "./spec/inputs";
 import { NODE_OUTPUTS } from "./spec/outputs";
 import type { NodeInputs } from "./types";
 import { isRecord, isUnknown } from "./unknown";
 
-/** Dotted paths of the secret inputs, e.g. "connection.proxy.password". */
-export const SECRET_INPUT_PATHS: readonly string[] = [...walkFields(NODE_INPUTS)].filter(([, f]) => f.secret).map(([path]) => path);
+const SECRET_FIELDS = [...walkFields(NODE_INPUTS)].filter(([, f]) => f.secret);
+
+/** Dotted paths of the inputs that are (or may hold) secrets, e.g. "connection.proxy.password", "install.msiUrl". */
+export const SECRET_INPUT_PATHS: readonly string[] = SECRET_FIELDS.map(([path]) => path);
+
+/**
+ * The parts of a value that are secret: all of it, or for a URL that may carry a token its query and
+ * user-info (parts shorter than the Redactor can match carry no token worth the name).
+ */
+export function secretPartsOf(field: Field, value: unknown): string[] {
+  if (typeof value !== "string" || value === "" || isUnknown(value)) return [];
+  if (field.secret === true) return [value];
+  if (field.secret !== "url-credentials") return [];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  const query = value.includes("?") ? value.slice(value.indexOf("?") + 1).split("#")[0]! : "";
+  const userInfo = [decodeURIComponent(url.username), decodeURIComponent(url.password), url.username, url.password];
+  return [query, ...userInfo].filter((part) => part.length >= MIN_SECRET_LENGTH);
+}
 
 /**
  * Top-level outputs that hold a secret anywhere inside: Pulumi encrypts them in state and masks them
@@ -21,14 +42,17 @@ export const SECRET_OUTPUTS: readonly string[] = Object.entries({ ...NODE_INPUTS
   .filter(([, field]) => holdsSecret(field))
   .map(([name]) => name);
 
-/** Every secret value in the inputs, for the operation's Redactor. */
-export function secretsOf(inputs: NodeInputs): string[] {
-  const values = SECRET_INPUT_PATHS.map((path) => valueAt(inputs, path));
-  const secrets = values.filter((s): s is string => typeof s === "string" && s !== "" && !isUnknown(s));
-  return [...new Set(secrets)];
+/** The paths of the inputs that hold a secret in these inputs (a URL without a token holds none). */
+export function heldSecretPaths(inputs: unknown): string[] {
+  return SECRET_FIELDS.filter(([path, field]) => secretPartsOf(field, valueAt(inputs, path)).length > 0).map(([path]) => path);
 }
 
-function valueAt(value: unknown, path: string): unknown {
+/** Every secret value in the inputs, for the operation's Redactor. */
+export function secretsOf(inputs: NodeInputs): string[] {
+  return [...new Set(SECRET_FIELDS.flatMap(([path, field]) => secretPartsOf(field, valueAt(inputs, path))))];
+}
+
+export function valueAt(value: unknown, path: string): unknown {
   let current = value;
   for (const key of path.split(".")) current = isRecord(current) ? current[key] : undefined;
   return current;

@@ -75,7 +75,7 @@ export interface InstallInput {
   method?: InstallMethod;
   /** The Tailscale version, e.g. `1.90.6`; unset = latest stable. */
   version?: string;
-  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. */
+  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
   msiUrl?: string;
 }
 

@@ -65,7 +65,7 @@ export interface InstallArgs {
   method?: pulumi.Input<InstallMethod>;
   /** The Tailscale version, e.g. `1.90.6`; unset = latest stable. */
   version?: pulumi.Input<string>;
-  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. */
+  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
   msiUrl?: pulumi.Input<string>;
 }
 

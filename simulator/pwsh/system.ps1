@@ -136,7 +136,7 @@ function Invoke-SimWeb($Bound, [string]$Command) {
             MSIs = [pscustomobject]@{ amd64 = "tailscale-setup-$SimLatestVersion-amd64.msi"; arm64 = "tailscale-setup-$SimLatestVersion-arm64.msi"; x86 = "tailscale-setup-$SimLatestVersion-x86.msi" }
         }
     }
-    if ($uri -match '^https?://[^/]+/.+\.msi$' -and $Bound['OutFile']) {
+    if ($uri -match '^https?://[^/]+/[^?#]+\.msi(\?[^#]*)?$' -and $Bound['OutFile']) {
         $state = Read-SimState
         Write-SimFile -State $state -Path (ConvertTo-SimPath -Path $Bound['OutFile']) -Content "MSI package from $uri"
         Save-SimState -State $state

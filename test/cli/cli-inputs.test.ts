@@ -115,6 +115,22 @@ describe("flags and the config file become NodeInputs", () => {
     expect(result.stderr + result.stdout).not.toContain(PASSWORD);
   });
 
+  test("a signed MSI URL (a token in its query) is refused on argv and in the config file, and taken from MESH_MSI_URL", async () => {
+    const token = "sig=TOKENxSIGNEDxURL0123456789";
+    const signed = `https://mirror.example.com/tailscale.msi?${token}`;
+    const onArgv = await cli(["provision", "--host", "win-01", "--msi-url", signed], { MESH_SSH_PASSWORD: PASSWORD, MESH_AUTH_KEY: AUTH_KEY });
+    expect(onArgv.code).toBe(2);
+    expect(onArgv.stderr).toMatch(/--msi-url: the value holds a secret .* set MESH_MSI_URL instead/);
+    const config = writeFile("signed.json", JSON.stringify({ connection: { host: "win-02" }, install: { msiUrl: signed } }));
+    const inConfig = await cli(["provision", "--config", config], { MESH_SSH_PASSWORD: PASSWORD, MESH_AUTH_KEY: AUTH_KEY });
+    expect(inConfig.code).toBe(2);
+    expect(inConfig.stderr).toMatch(/install\.msiUrl: remove it from the file; give it with MESH_MSI_URL/);
+    for (const result of [onArgv, inConfig]) expect(result.stdout + result.stderr).not.toContain(token);
+    // Without a query the URL holds no secret: the flag and the config file take it.
+    const plain = writeFile("plain.json", JSON.stringify({ connection: { host: "win-02" }, install: { msiUrl: "https://mirror.example.com/tailscale.msi" } }));
+    expect((await cli(["join-script", "--config", plain])).code).toBe(0);
+  });
+
   test("an unreadable or malformed config file is bad input", async () => {
     expect((await cli(["status", "--config", path.join(home, "missing.json")])).stderr).toMatch(/--config .*missing\.json: cannot read the file \(ENOENT\)/);
     const broken = await cli(["status", "--config", writeFile("broken.json", "{ nope")]);

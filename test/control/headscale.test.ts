@@ -7,6 +7,7 @@ import { Redactor } from "../../provider/common/redact";
 import { HeadscaleClient, createControlClient, type AuthKeyRequest } from "../../provider/control";
 import { AuthKeyRejected } from "../../simulator/control-servers";
 import { HEADSCALE_API_VERSIONS, SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
+import { shellWord } from "../../provider/control/headscale";
 
 const KEY_REQUEST: AuthKeyRequest = { tags: ["tag:windows"], expirySeconds: 300, reusable: false, ephemeral: false };
 
@@ -184,5 +185,17 @@ describe("Headscale request shapes by version", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("shellWord: a suggested shell command runs as shown", () => {
+  test.each([
+    ["ops", "ops"],
+    ["team.windows@corp", "team.windows@corp"],
+    ["it's ops; rm -rf /", `'it'\\''s ops; rm -rf /'`],
+    ["$(reboot)", "'$(reboot)'"],
+    ["a b", "'a b'"],
+  ])("%s", (name, quoted) => {
+    expect(shellWord(name)).toBe(quoted);
   });
 });

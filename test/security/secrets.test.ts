@@ -64,6 +64,9 @@ async function setUp(scenario: Scenario, auth: Auth, backend: "ts" | "pwsh" = "t
   };
 }
 
+/** A signed mirror URL: the host must get it whole; everything else must hide its query. */
+const SIGNED_MSI_URL = `https://mirror.example.com/tailscale/tailscale-setup-${LATEST_TAILSCALE}-amd64.msi?${SENTINELS.msiUrlToken}`;
+
 function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInputs> = {}): NodeInputs {
   const { host, control, auth, encryptedKey } = setup;
   const credentials = auth === "password" ? { password: SENTINELS.password } : { privateKey: encryptedKey, privateKeyPassword: SENTINELS.passphrase };
@@ -73,7 +76,7 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     loginServer: "https://headscale.example.com",
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
-    install: { method: "msi", version: LATEST_TAILSCALE },
+    install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL },
     controlServer: { kind: "headscale", url: control.url, apiKey: SENTINELS.apiKey, user: "ops" },
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
@@ -107,8 +110,10 @@ function scanHost(setup: Setup, state: HostState, when: string): void {
     (holdsKey ? scan.without("authKey") : scan).text(`${file} (${when})`, content);
   }
   host.payloads.forEach(({ step, params }, i) => {
-    const { authKey, joinScriptText, ...rest } = params as { authKey?: string; joinScriptText?: string };
+    const { authKey, joinScriptText, msiUrl, ...rest } = params as { authKey?: string; joinScriptText?: string; msiUrl?: string | null };
     scan.value(`payload ${i} (${step})`, rest);
+    // The host downloads the MSI itself: it gets the signed URL whole, in the install step only.
+    if (msiUrl !== undefined) expect([step, msiUrl]).toEqual(["install", SIGNED_MSI_URL]);
     if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.preAuthKeys().map((key) => key.key)]).toContain(authKey);
     if (joinScriptText !== undefined) scan.without("authKey").text(`payload ${i}'s join script`, joinScriptText);
   });
@@ -184,8 +189,8 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
     fs.writeFileSync(files.apiKey, `${SENTINELS.apiKey}\n`, { mode: 0o600 });
     const env: Record<string, string> =
       auth === "password"
-        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, MESH_CONTROL_API_KEY: SENTINELS.apiKey }
-        : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase };
+        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, MESH_CONTROL_API_KEY: SENTINELS.apiKey, MESH_MSI_URL: SIGNED_MSI_URL }
+        : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase, MESH_MSI_URL: SIGNED_MSI_URL };
     const credentialFlags = auth === "password" ? [] : ["--identity-file", keyFile];
     const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, "--control-api-key-file", files.apiKey];
     const output = auth === "password" ? [] : ["--json"];

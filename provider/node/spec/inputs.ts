@@ -45,10 +45,13 @@ const INSTALL: ObjectType = {
     },
     msiUrl: {
       kind: "string",
+      // A signed mirror URL carries a token in its query.
+      secret: "url-credentials",
       rule: urlRule({ httpsOnly: true, allowQuery: true, what: "the MSI's location, e.g. an internal mirror" }),
-      description: "An https URL of the MSI (e.g. an internal mirror); only with method `msi`.",
-      docs: "an https URL (a query is allowed, e.g. a signed mirror URL); no credentials, fragment, whitespace or quotes; only with method `msi`",
-      cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror" },
+      description: "An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret.",
+      docs: "an https URL (a query is allowed, e.g. a signed mirror URL, and is then redacted everywhere but on the host); no credentials, fragment, whitespace or quotes; only with method `msi`",
+      cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror (one with a query, which may hold a token: set MESH_MSI_URL instead)" },
+      secretSources: { label: "MSI URL with a token", env: "MESH_MSI_URL" },
     },
   },
 };
