@@ -68,7 +68,7 @@ function inputPaths(schema: PackageSchema, properties: Record<string, PropertySp
 
 /** The properties the rows of inputs.test.ts's rejection table name (the third field of each row). */
 function propertiesInInputsTable(): Set<string> {
-  const source = fs.readFileSync(path.join(REPO_ROOT, "test", "lifecycle", "inputs.test.ts"), "utf8");
+  const source = fs.readFileSync(path.join(REPO_ROOT, "test", "node", "inputs.test.ts"), "utf8");
   const start = source.indexOf('describe("checkInputs rejects');
   const end = source.indexOf("it.each(cases)", start);
   if (start < 0 || end < 0) throw new Error("inputs.test.ts no longer has its rejection table where this test looks for it");
