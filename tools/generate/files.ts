@@ -4,7 +4,7 @@
  * of it stays as written.
  */
 import { flagsTable, inputsTable, readmeTables, secretsTable, withSection } from "./docs";
-import { packageSchema, schemaJson } from "./schema";
+import { packageSchema, pluginSchemaJson, schemaJson } from "./schema";
 import { nodeTypes, pulumiArgs } from "./typescript";
 
 /** Renders a file from its current text (undefined when missing). */
@@ -20,6 +20,7 @@ function sections(build: Record<string, () => string>): Render {
 export function generatedFiles(repoRoot: string): Record<string, Render> {
   return {
     "schema.json": () => schemaJson(repoRoot),
+    "provider/plugin/schema.json": () => pluginSchemaJson(repoRoot),
     "provider/node/types.ts": () => nodeTypes(),
     "provider/pulumi/args.ts": () => pulumiArgs(),
     "README.md": sections({ "inputs and outputs": () => readmeTables(packageSchema(repoRoot)) }),
