@@ -8,6 +8,8 @@
  *   "plugin folder"  the repository's plugin/ folder next to the installed package, started as the
  *                    Node.js language host starts a PulumiPlugin.yaml folder:
  *                    node <@pulumi/pulumi/cmd/run-plugin> <folder> <engine address>;
+ *   "checkout"       the same, on the plugin/ folder of this checkout itself (built: dist/), as
+ *                    `pulumi package add ./plugin` runs it before the package is on npm;
  * - a fake engine (the Engine gRPC service) that records every Log call the plugin makes;
  * - one typed call per RPC, properties in wire form (secrets wrapped as the engine wraps them).
  */
@@ -27,7 +29,7 @@ import { installedPackage, newProgramDir, PACKAGE_NAME, type InstalledPackage } 
 import type { CheckFailure, Properties } from "./plugin-harness";
 import { REPO_ROOT } from "./repo";
 
-export type Launch = "executable" | "plugin folder";
+export type Launch = "executable" | "plugin folder" | "checkout";
 
 export interface LogCall {
   severity: number;
@@ -83,9 +85,10 @@ function pluginFolder(installed: InstalledPackage): string {
   return folder;
 }
 
-function command(launch: Launch, installed: InstalledPackage, engine: string): { file: string; args: string[]; cwd: string } {
-  if (launch === "executable") return { file: linkedExecutable(installed, "pulumi-resource-mesh-windows"), args: [engine], cwd: installed.projectDir };
-  const folder = pluginFolder(installed);
+async function command(launch: Launch, engine: string): Promise<{ file: string; args: string[]; cwd: string }> {
+  const installed = launch === "checkout" ? undefined : await installedPackage();
+  if (launch === "executable") return { file: linkedExecutable(installed!, "pulumi-resource-mesh-windows"), args: [engine], cwd: installed!.projectDir };
+  const folder = installed ? pluginFolder(installed) : path.join(REPO_ROOT, "plugin");
   const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [folder] });
   return { file: process.execPath, args: [runPlugin, folder, engine], cwd: folder };
 }
@@ -101,7 +104,7 @@ export class MeshWindowsPlugin {
 
   /** Starts the plugin as `launch` says, with `env` added to this process's environment. */
   static async start(launch: Launch, engine: FakeEngine, env: Record<string, string> = {}): Promise<MeshWindowsPlugin> {
-    const { file, args, cwd } = command(launch, await installedPackage(), engine.address);
+    const { file, args, cwd } = await command(launch, engine.address);
     const child = spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const output = { stderr: "", stdout: "" };
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output.stderr += chunk));
