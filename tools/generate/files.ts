@@ -3,7 +3,7 @@
  * its generated tables between `<!-- generated: NAME begin -->` and `... end -->` markers, the rest
  * of it stays as written.
  */
-import { flagsTable, inputsTable, readmeTables, secretsTable, withSection } from "./docs";
+import { flagsTable, inputsTable, providerConfigTable, readmeTables, secretsTable, withSection } from "./docs";
 import { packageSchema, pluginSchemaJson, schemaJson } from "./schema";
 import { nodeTypes, pulumiArgs } from "./typescript";
 
@@ -23,7 +23,10 @@ export function generatedFiles(repoRoot: string): Record<string, Render> {
     "provider/plugin/schema.json": () => pluginSchemaJson(repoRoot),
     "provider/node/types.ts": () => nodeTypes(),
     "provider/pulumi/args.ts": () => pulumiArgs(),
-    "README.md": sections({ "inputs and outputs": () => readmeTables(packageSchema(repoRoot)) }),
+    "README.md": sections({
+      "provider configuration": () => providerConfigTable(),
+      "inputs and outputs": () => readmeTables(packageSchema(repoRoot)),
+    }),
     "docs/inputs.md": sections({ "input properties": () => inputsTable() }),
     "docs/cli.md": sections({
       "connection flags": () => flagsTable("connection"),
