@@ -18,7 +18,9 @@ export type FailureKind =
   | "not-admin"
   | "control-server"
   | "control-auth"
-  | "unsupported";
+  | "unsupported"
+  /** `pulumi import` of a host that is not a node on the mesh. */
+  | "not-importable";
 
 export interface MeshErrorDetails {
   kind: FailureKind;

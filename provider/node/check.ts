@@ -61,7 +61,8 @@ function prepared(raw: unknown, top = true): unknown {
   return Object.fromEntries(entries.map(([key, value]) => [key, prepared(value, false)]));
 }
 
-function failuresOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): CheckFailure[] {
+/** zod's issues as failures, their paths under `prefix`. */
+export function failuresOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): CheckFailure[] {
   return issues.flatMap((issue): CheckFailure[] => {
     const path = [...prefix, ...issue.path];
     // Only the unknown sentinel makes unions; the last option is the real schema, whose failures are the useful ones.

@@ -4,7 +4,7 @@
  * everything about inputs and outputs from here.
  */
 export { checkInputs, INPUT_PROPERTIES, type CheckFailure, type CheckResult } from "./check";
-export { checkForPulumi } from "./pulumi-check";
+export { checkForPulumi, maskedForFailures } from "./pulumi-check";
 export { DEFAULTS, defaultLoginServer, withDefaults } from "./defaults";
 export { SECRET_INPUT_PATHS, SECRET_OUTPUTS, heldSecretPaths, secretPartsOf, secretsOf } from "./secrets";
 export { PULUMI_UNKNOWN, isUnknown } from "./unknown";

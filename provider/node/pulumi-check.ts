@@ -13,11 +13,15 @@ import { isRecord } from "./unknown";
 export function checkForPulumi(news: unknown): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const result = checkInputs(news);
   if ("inputs" in result) return { inputs: { ...result.inputs }, failures: [] };
-  const failing = new Set(result.failures.map((f) => topLevelName(f.property)));
-  const inputs = isRecord(news)
+  return { inputs: maskedForFailures(news, result.failures), failures: result.failures };
+}
+
+/** The inputs to return with failures: failing, secret and unknown properties replaced by a placeholder. */
+export function maskedForFailures(news: unknown, failures: readonly CheckFailure[]): Record<string, unknown> {
+  const failing = new Set(failures.map((f) => topLevelName(f.property)));
+  return isRecord(news)
     ? Object.fromEntries(Object.entries(news).map(([key, value]) => [key, failing.has(key) ? REDACTED : maskedForDisplay(value, key)]))
     : {};
-  return { inputs, failures: result.failures };
 }
 
 function topLevelName(property: string): string {

@@ -116,6 +116,15 @@ export function inputSchema(notNeeded: readonly string[] = []): z.ZodType {
   return schema;
 }
 
+const fieldSchemas = new Map<string, z.ZodType>();
+
+/** The schema of one declared field used outside the inputs (the provider configuration's keys). */
+export function fieldSchema(field: Field, path: string): z.ZodType {
+  let schema = fieldSchemas.get(path);
+  if (!schema) fieldSchemas.set(path, (schema = validator(field, path)));
+  return schema;
+}
+
 const topLevel = new Map<string, z.ZodType>();
 
 /** One top-level property's schema, for the rules between properties (relations.ts). */

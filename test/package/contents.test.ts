@@ -1,7 +1,8 @@
 /**
  * What `npm pack` would publish: the product and nothing else. The simulated Windows host, the demo,
  * the benchmark, the generators and the tests stay in the repository; a user of the package gets
- * the provider, the CLI, the PowerShell they send, schema.json and the README.
+ * the provider, the provider plugin (its executable and the schema it serves), the CLI, the
+ * PowerShell they send, schema.json and the README.
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -36,11 +37,28 @@ test("publishes no test-only code: no simulated host, demo, benchmark, generator
   expect(testOnly).toEqual([]);
 });
 
-test("publishes what the product needs at run time: the engine entry, the CLI and every step script", () => {
+test("publishes what the product needs at run time: the engine entry, the CLI, the plugin and its schema, every step script", () => {
   const scripts = fs.readdirSync(path.join(REPO_ROOT, "provider", "scripts")).filter((f) => f.endsWith(".ps1"));
   expect(scripts.length).toBeGreaterThan(0);
-  const needed = ["dist/provider/lifecycle/index.js", "dist/provider/index.js", "dist/provider/cli/main.js", ...scripts.map((f) => `dist/provider/scripts/${f}`)];
+  const needed = [
+    "dist/provider/lifecycle/index.js",
+    "dist/provider/index.js",
+    "dist/provider/cli/main.js",
+    "dist/provider/plugin/index.js",
+    "dist/provider/plugin/main.js",
+    "dist/provider/plugin/schema.json",
+    ...scripts.map((f) => `dist/provider/scripts/${f}`),
+  ];
   expect(needed.filter((f) => !files.includes(f))).toEqual([]);
+});
+
+test("every executable of package.json's bin is published, as a node script", () => {
+  const { bin } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+  expect(Object.keys(bin).sort()).toEqual(["mesh-windows-node", "pulumi-resource-mesh-windows"]);
+  for (const target of Object.values(bin)) {
+    expect([target, files.includes(target)]).toEqual([target, true]);
+    expect(fs.readFileSync(path.join(REPO_ROOT, target), "utf8")).toMatch(/^#!\/usr\/bin\/env node\n/);
+  }
 });
 
 test("the published CLI's demo says where the demo lives instead of failing obscurely", () => {

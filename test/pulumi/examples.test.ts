@@ -1,5 +1,5 @@
 /**
- * Every program in examples/ type-checks as a user's project would: copied next to a node_modules
+ * Every TypeScript program in examples/ type-checks as a user's project would: copied next to a node_modules
  * holding the built package (installed-package.ts) and its own dependencies, compiled with its own
  * tsconfig.json. Its package.json and Pulumi.yaml declare what it needs.
  */
@@ -11,9 +11,10 @@ import { installedPackage, newProgramDir, PACKAGE_NAME } from "../support/instal
 import { REPO_ROOT } from "../support/repo";
 
 const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
+// Pulumi YAML examples (runtime: yaml) use the provider plugin: test/plugin/yaml-example.test.ts.
 const EXAMPLES = fs
   .readdirSync(EXAMPLES_DIR, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && !/^runtime: yaml$/m.test(fs.readFileSync(path.join(EXAMPLES_DIR, entry.name, "Pulumi.yaml"), "utf8")))
   .map((entry) => entry.name);
 
 const PROGRAM_FILES = ["index.ts", "tsconfig.json", "package.json"];

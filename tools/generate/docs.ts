@@ -1,14 +1,16 @@
 /**
  * The documentation tables generated from the node's declaration, each between its markers:
- *   README.md      inputs and outputs (from the generated schema, as a user of any SDK sees them)
+ *   README.md      inputs and outputs (from the generated schema, as a user of any SDK sees them), and
+ *                  the provider plugin's configuration keys
  *   docs/inputs.md every input property: type, default, secrecy, rule, flag
  *   docs/cli.md    every flag per group, and every secret's sources
  */
 import { FLAG_BINDINGS, SECRET_BINDINGS } from "../../provider/cli/flags";
 import { sourcesOf } from "../../provider/cli/secrets";
-import { filled, walkFields, type Field } from "../../provider/node/declare";
+import { filled, holdsSecret, walkFields, type Field } from "../../provider/node/declare";
 import { DEFAULTS } from "../../provider/node/defaults";
 import { NODE_INPUTS } from "../../provider/node/spec/inputs";
+import { PROVIDER_CONFIG } from "../../provider/node/spec/provider-config";
 
 /** schema.json read loosely: the tables only walk it. */
 type Json = Record<string, any>;
@@ -53,6 +55,16 @@ export function readmeTables(schema: Json): string {
     lines.push(`**${typeToken.replace(/^[^:]+:index:/, "")}**`, "", ...head, ...schemaRows(type.properties, type.required ?? []), "");
   }
   return lines.join("\n").trimEnd();
+}
+
+/** The plugin's configuration: each key, the node property it stands for, its environment variable. */
+export function providerConfigTable(): string {
+  const rows = Object.entries(PROVIDER_CONFIG).map(([key, spec]) => {
+    const type = spec.field.kind === "object" || spec.field.kind === "enum" ? spec.field.type.name : spec.field.kind;
+    const secret = holdsSecret(spec.field) ? "secret" : "";
+    return `| \`mesh-windows:${key}\` | \`${spec.env}\` | ${type} | ${secret} | \`${spec.path}\`: ${cell(filled(spec.field.description, spec.field))} |`;
+  });
+  return ["| key | environment variable | type | | default for |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
 // ---------------------------------------------------------------- docs/inputs.md: every input property

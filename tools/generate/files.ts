@@ -3,8 +3,8 @@
  * its generated tables between `<!-- generated: NAME begin -->` and `... end -->` markers, the rest
  * of it stays as written.
  */
-import { flagsTable, inputsTable, readmeTables, secretsTable, withSection } from "./docs";
-import { packageSchema, schemaJson } from "./schema";
+import { flagsTable, inputsTable, providerConfigTable, readmeTables, secretsTable, withSection } from "./docs";
+import { packageSchema, pluginSchemaJson, schemaJson } from "./schema";
 import { nodeTypes, pulumiArgs } from "./typescript";
 
 /** Renders a file from its current text (undefined when missing). */
@@ -20,9 +20,13 @@ function sections(build: Record<string, () => string>): Render {
 export function generatedFiles(repoRoot: string): Record<string, Render> {
   return {
     "schema.json": () => schemaJson(repoRoot),
+    "provider/plugin/schema.json": () => pluginSchemaJson(repoRoot),
     "provider/node/types.ts": () => nodeTypes(),
     "provider/pulumi/args.ts": () => pulumiArgs(),
-    "README.md": sections({ "inputs and outputs": () => readmeTables(packageSchema(repoRoot)) }),
+    "README.md": sections({
+      "provider configuration": () => providerConfigTable(),
+      "inputs and outputs": () => readmeTables(packageSchema(repoRoot)),
+    }),
     "docs/inputs.md": sections({ "input properties": () => inputsTable() }),
     "docs/cli.md": sections({
       "connection flags": () => flagsTable("connection"),
