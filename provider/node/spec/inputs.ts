@@ -67,7 +67,7 @@ const CONTROL_SERVER: ObjectType = {
   tsName: "ControlServerInput",
   argsName: "ControlServerArgs",
   description: "A control-server API the provider talks to directly.",
-  what: "the control server's API: { kind, url, apiKey, tailnet, user, keyExpirySeconds }",
+  what: "the control server's API: { kind, url, apiKey or oauthClientId + oauthClientSecret, tailnet, user, keyExpirySeconds }",
   fields: {
     kind: {
       kind: "enum",
@@ -84,18 +84,42 @@ const CONTROL_SERVER: ObjectType = {
       docs: "http or https URL, no credentials, query or fragment; required for `headscale`",
       cli: { flag: "--control-url <url>", help: "control server API URL (Headscale)" },
     },
+    // Required unless an OAuth client is given: relations.ts checks the credential as a whole.
     apiKey: {
       kind: "string",
-      required: true,
       secret: true,
       rule: token("the control server's API key"),
-      requiredHint: "the control server's API key (used to mint auth keys and remove nodes)",
-      description: "A Headscale API key, or a Tailscale API access token.",
-      docs: "not empty, no whitespace or control characters",
+      description: "A Headscale API key, or a Tailscale API access token. Tailscale also takes an OAuth client instead (`oauthClientId` and `oauthClientSecret`).",
+      docs: "not empty, no whitespace or control characters; required unless a Tailscale OAuth client is given (not both)",
       secretSources: {
         label: "control server API key",
         env: "MESH_CONTROL_API_KEY",
         file: { flag: "--control-api-key-file <path>", help: "file holding the control server's API key (or set MESH_CONTROL_API_KEY)", alsoIn: ["delete"] },
+      },
+    },
+    oauthClientId: {
+      kind: "string",
+      rule: token("the Tailscale OAuth client's id"),
+      description:
+        "Tailscale only, instead of `apiKey`: the id of an OAuth client with the `auth_keys` and `devices:core` scopes. Its secret is `oauthClientSecret`; the keys it mints must carry `advertiseTags` the client owns.",
+      docs: "not empty, no whitespace or control characters; Tailscale only, with `oauthClientSecret`; needs `advertiseTags` when `authKey` is not set",
+      cli: { flag: "--control-oauth-client-id <id>", help: "Tailscale OAuth client id, instead of an API key (its secret from MESH_CONTROL_OAUTH_CLIENT_SECRET)" },
+    },
+    oauthClientSecret: {
+      kind: "string",
+      secret: true,
+      rule: token("the Tailscale OAuth client's secret (tskey-client-...)"),
+      description:
+        "Tailscale only: the OAuth client's secret (`tskey-client-...`). The provider exchanges it for a short-lived access token when it needs one and never stores the token.",
+      docs: "not empty, no whitespace or control characters; with `oauthClientId`",
+      secretSources: {
+        label: "control server OAuth secret",
+        env: "MESH_CONTROL_OAUTH_CLIENT_SECRET",
+        file: {
+          flag: "--control-oauth-client-secret-file <path>",
+          help: "file holding the Tailscale OAuth client's secret (or set MESH_CONTROL_OAUTH_CLIENT_SECRET)",
+          alsoIn: ["delete"],
+        },
       },
     },
     tailnet: {
@@ -110,7 +134,7 @@ const CONTROL_SERVER: ObjectType = {
       kind: "string",
       rule: printable("the Headscale user the node belongs to (its name, or its numeric id from Headscale 0.26)"),
       description: "Headscale only: the user that owns minted keys. Required up to Headscale 0.27; from 0.28 a key may be owned by its tags alone.",
-      docs: "not empty, no control characters; required for `headscale` when `authKey` is not set (the user the minted key belongs to)",
+      docs: "not empty, no control characters; required for `headscale` when neither `authKey` nor `advertiseTags` is set (the user the minted key belongs to; from Headscale 0.28 a key with tags needs none)",
       cli: { flag: "--control-user <name>", help: "Headscale user the minted key belongs to" },
     },
     keyExpirySeconds: {
@@ -278,6 +302,26 @@ export const NODE_INPUTS: Record<string, InputField> = {
     type: CONTROL_SERVER,
     description: "A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete.",
     output: { description: "The control-server API settings (secret: they hold the API key)." },
+  },
+  disableKeyExpiry: {
+    kind: "boolean",
+    default: false,
+    what: "ask the control server to disable key expiry for this node",
+    description:
+      "Ask the control server to disable key expiry for this node (needs `controlServer`; Tailscale, or Headscale 0.29 and later), so that its key never expires and drops it off the mesh. Create and update apply it; a refresh reports `key-expiry-enabled` when it is not in effect, and the next `pulumi up` applies it again. Default {default}.",
+    docs: "`true` needs `controlServer`; on Headscale before 0.29 it cannot be applied and is reported as a warning",
+    cli: { flag: "--disable-key-expiry", help: "ask the control server to disable key expiry for this node" },
+    output: { description: "Whether the control server is asked to disable key expiry for this node." },
+  },
+  keyExpiryWarningDays: {
+    kind: "integer",
+    default: 14,
+    range: { min: 0, max: 365, what: "days before the node's key expires that a refresh warns (default {default}; 0: only once it has expired)" },
+    description:
+      "How many days ahead a refresh warns (`key-expires-soon`, with the date) that the node's key expires; an expired key is drift (`key-expired`). Needs `controlServer`, which says when the key expires. Default {default}.",
+    docs: "used only with `controlServer` (without one there is nothing to warn about)",
+    cli: { flag: "--key-expiry-warning-days <days>", help: "days ahead a refresh warns that the node's key expires (default {default})" },
+    output: { description: "How many days ahead a refresh warns that the node's key expires." },
   },
   onDelete: {
     kind: "object",
