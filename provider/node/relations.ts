@@ -5,7 +5,8 @@
  */
 import { credentialProblem } from "../control/credentials";
 import { DEFAULTS } from "./defaults";
-import { CONTROL_SERVER_KIND, INSTALL_METHOD } from "./spec/inputs";
+import { CONTROL_SERVER_KIND } from "./spec/control-server";
+import { INSTALL_METHOD } from "./spec/inputs";
 import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
 import { isRecord, isUnknown } from "./unknown";
