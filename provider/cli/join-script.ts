@@ -10,7 +10,7 @@ import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemb
 import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
-import { readSecrets, secretEnv } from "./secrets";
+import { CONTROL_SECRETS, readSecrets, secretEnv } from "./secrets";
 import { locateTarget, recordedInputs } from "./target";
 
 export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
@@ -31,7 +31,7 @@ export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitC
     const draft = withSecrets(target.record ? merged(recordedInputs(target.record), overlay) : overlay, secrets, io);
     scope.learnSecrets(draft);
     // No SSH here: the script is built locally, so credentials and the API key are not needed.
-    const inputs = withDefaults(validated(draft, ["connection", "authKey", "controlServer.apiKey"]));
+    const inputs = withDefaults(validated(draft, ["connection", "authKey", ...CONTROL_SECRETS]));
     const script = joinScriptFor(inputs, authKey ?? REDACTED);
     const command = manualCommand(inputs.joinScriptPath);
 

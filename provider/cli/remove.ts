@@ -8,7 +8,7 @@ import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemb
 import { runCommand } from "./command";
 import { EXIT, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
-import { readSecrets } from "./secrets";
+import { CONTROL_SECRETS, readSecrets } from "./secrets";
 import { deleteRecord } from "./state";
 import { NOT_NEEDED_TO_CONNECT } from "./status";
 import { currentOutputs, locateTarget, recordedInputs, unrecordedOutputs } from "./target";
@@ -21,7 +21,7 @@ export function removeCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode>
     scope.target = target;
     const record = target.record;
 
-    const secrets = await readSecrets(flags, io, ["controlServer.apiKey"]);
+    const secrets = await readSecrets(flags, io, CONTROL_SECRETS);
     const base = record ? merged(recordedInputs(record), { connection: overlay.connection, onDelete: overlay.onDelete }) : overlay;
     const draft = withSecrets(base, secrets, io);
     scope.learnSecrets(draft);

@@ -82,6 +82,8 @@ export function nodeReport(command: string, target: Target, outputs: NodeOutputs
     joinScriptPath: outputs.joinScriptPath,
     attempts: outputs.attempts,
     drift: outputs.drift ?? [],
+    warnings: outputs.warnings ?? [],
+    ...(outputs.controlNode && { controlNode: outputs.controlNode }),
     stateFile: target.stateFile,
   };
 }
@@ -113,6 +115,9 @@ const DRIFT_MEANINGS: Record<DriftKind, string> = {
   "join-script-present": "the join script (it holds an auth key) is still on the host although the node has joined; `provision` removes it",
   "key-file-present": "an auth-key file was left in the provider's state directory on the host; `provision` (or `remove`) deletes it",
   "minted-key-not-expired": "the key minted for the manual join is still valid although the node has joined; `provision` expires it",
+  "key-expired": "the node's key has expired on the control server, which cut it off the mesh; `provision` joins again to re-authenticate (with a minted key, or a new auth key)",
+  "key-expiry-enabled": "disableKeyExpiry is set but the node's key still expires; `provision` asks the control server to disable it",
+  "node-replaced": "the host's addresses belong to another control-server node than the one recorded (it joined again under a new identity); the status now records the new node, and `provision` takes it as this host's",
 };
 
 export function driftMeaning(kind: string): string {
@@ -154,6 +159,13 @@ export function nodeLines(target: Target, outputs: NodeOutputs): string[] {
   // Only a refresh reports drift; provision's outputs have none to show.
   if (outputs.drift?.length === 0) lines.push("  drift:       none (the host is as provisioned)");
   for (const kind of outputs.drift ?? []) lines.push(`  drift:       ${kind}: ${driftMeaning(kind)}`);
+  const node = outputs.controlNode;
+  if (node?.exists) {
+    // A record written before controlNode had keyExpiry says nothing about it.
+    const key = node.keyExpiry === undefined ? "" : node.keyExpiry ? `, key expires ${node.keyExpiry}` : ", key does not expire";
+    lines.push(`  control:     node ${node.name} (id ${node.id})${key}`);
+  }
+  for (const warning of outputs.warnings ?? []) lines.push(`  warning:     ${warning}`);
   lines.push(`  state file:  ${target.stateFile}`);
   return lines;
 }

@@ -40,7 +40,11 @@ const SECRET_LOOKING_FLAGS: { pattern: RegExp; paths: string[] }[] = [
   { pattern: /^--?(jump-)?(ssh-)?(password|passwd|pass)$/i, paths: ["connection.password", "connection.proxy.password"] },
   { pattern: /^--?(key-|identity-)?passphrase$/i, paths: ["connection.privateKeyPassword", "connection.proxy.privateKeyPassword"] },
   { pattern: /^--?(control-)?api-?key$/i, paths: ["controlServer.apiKey"] },
+  { pattern: /^--?(control-)?(oauth-client|oauth|client)-?secret$/i, paths: ["controlServer.oauthClientSecret"] },
 ];
+
+/** The control server's credentials: the commands that talk to it read whichever is given. */
+export const CONTROL_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path).filter((path) => path.startsWith("controlServer."));
 
 /**
  * Refuses argv that tries to pass a secret as a flag value (`--auth-key tskey-...` or

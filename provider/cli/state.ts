@@ -34,11 +34,11 @@ export function defaultStateFile(io: CliIo, host: string, port: number): string 
 
 /**
  * The outputs as they may be kept on disk: no auth key, no join script, no SSH credentials (an
- * agent socket path is per login session, so it goes too), no control-server API key. Each run
- * supplies its own.
+ * agent socket path is per login session, so it goes too), no control-server API key or OAuth client
+ * secret. Each run supplies its own.
  */
 export type RecordedOutputs = Omit<NodeOutputs, "authKey" | "joinScript" | "controlServer"> & {
-  controlServer?: Omit<ControlServerInput, "apiKey">;
+  controlServer?: Omit<ControlServerInput, "apiKey" | "oauthClientSecret">;
 };
 
 /** Not secret, but valid for one login session only: each run supplies its own. */

@@ -1,7 +1,9 @@
 /**
  * `status`: the refresh view. One connection, one passive probe (nothing changes on the host), then
  * what the state means: joined, or pending-manual with the command a person still has to run, and
- * any drift with what fixes it. A host that cannot be reached shows its last known state (exit 3).
+ * any drift with what fixes it. With the control server's credential in the environment, its node
+ * list too (key expiry, duplicate nodes). A host that cannot be reached shows its last known state
+ * (exit 3).
  */
 import { readNode } from "../lifecycle";
 import { merged, overlayFromCommandLine, validated, withSecrets } from "./assemble";
@@ -9,12 +11,15 @@ import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
 import { exitCodeOf, nodeLines, nodeReport } from "./render";
-import { readSecrets } from "./secrets";
+import { CONTROL_SECRETS, readSecrets } from "./secrets";
 import { writeRecord } from "./state";
 import { currentOutputs, locateTarget, recordedInputs } from "./target";
 
-/** Properties status never uses: it neither joins nor mints keys. */
-export const NOT_NEEDED_TO_CONNECT = ["authKey", "controlServer.apiKey"];
+/**
+ * Properties status and remove may go without: they never join, and without the control server's
+ * credential they just do not ask it (the state file never holds one).
+ */
+export const NOT_NEEDED_TO_CONNECT = ["authKey", ...CONTROL_SECRETS];
 
 export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("status", flags, io, async (scope) => {
@@ -25,7 +30,8 @@ export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode>
     const record = target.record;
     if (!record) throw new UsageError(`no record of ${target.label} in ${target.stateFile}: status reads what provision recorded, so run provision first`);
 
-    const secrets = await readSecrets(flags, io, []);
+    // The control server's credential from the environment, when set: then the refresh asks it too.
+    const secrets = await readSecrets(flags, io, CONTROL_SECRETS);
     const draft = withSecrets(merged(recordedInputs(record), { connection: overlay.connection }), secrets, io);
     scope.learnSecrets(draft);
     const previous = currentOutputs(record, validated(draft, NOT_NEEDED_TO_CONNECT));

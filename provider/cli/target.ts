@@ -57,7 +57,7 @@ export function recordedInputs(record: NodeRecord): DraftInputs {
 
 /** The recorded outputs as the engine takes them (the join script is never recorded). */
 export function recordedOutputs(record: NodeRecord): NodeOutputs {
-  // controlServer.apiKey is not recorded either; read and delete do not use it, update gets the new inputs'.
+  // Nor are the control server's credentials: status and remove take this run's (currentOutputs), update the new inputs'.
   return { ...record.outputs, joinScript: "" } as NodeOutputs;
 }
 

@@ -19,6 +19,8 @@ export interface ChosenCredential {
 export interface CredentialProblem {
   summary: string;
   hint: string;
+  /** The input property to fix: a field of controlServer, or the node's advertiseTags. */
+  property: "apiKey" | "oauthClientId" | "oauthClientSecret" | "advertiseTags";
 }
 
 type CredentialFields = Pick<ControlServerSettings, "kind" | "apiKey" | "oauthClientId" | "oauthClientSecret">;
@@ -30,15 +32,16 @@ export function credentialProblem(settings: CredentialFields, tags?: readonly st
   if (settings.kind === "headscale" && wantsOAuth) {
     return {
       summary: "Headscale has no OAuth clients",
+      property: oauthClientId ? "oauthClientId" : "oauthClientSecret",
       hint: "remove controlServer.oauthClientId/oauthClientSecret and set controlServer.apiKey (`headscale apikeys create --expiration 90d`)",
     };
   }
   if (apiKey && wantsOAuth) {
-    return { summary: "both an API key and an OAuth client are given", hint: "keep one: controlServer.apiKey, or controlServer.oauthClientId with oauthClientSecret" };
+    return { summary: "both an API key and an OAuth client are given", property: "apiKey", hint: "keep one: controlServer.apiKey, or controlServer.oauthClientId with oauthClientSecret" };
   }
   if (wantsOAuth && !(oauthClientId && oauthClientSecret)) {
     const missing = oauthClientId ? "oauthClientSecret" : "oauthClientId";
-    return { summary: `the OAuth client's ${missing} is missing`, hint: `set controlServer.${missing}; an OAuth client needs both its id and its secret` };
+    return { summary: `the OAuth client's ${missing} is missing`, property: missing, hint: `set controlServer.${missing}; an OAuth client needs both its id and its secret` };
   }
   if (wantsOAuth && tags !== undefined) {
     const tagless = oauthTagsProblem(tags);
@@ -46,7 +49,7 @@ export function credentialProblem(settings: CredentialFields, tags?: readonly st
   }
   if (!apiKey && !wantsOAuth) {
     const choices = settings.kind === "tailscale" ? "controlServer.apiKey, or controlServer.oauthClientId and oauthClientSecret" : "controlServer.apiKey";
-    return { summary: "no credential for the control server", hint: `set ${choices}` };
+    return { summary: "no credential for the control server", property: "apiKey", hint: `set ${choices}` };
   }
   return null;
 }
@@ -56,6 +59,7 @@ export function oauthTagsProblem(tags: readonly string[]): CredentialProblem | n
   if (tags.length > 0) return null;
   return {
     summary: "an OAuth client can only mint keys that carry tags",
+    property: "advertiseTags",
     hint: "set advertiseTags to the OAuth client's tags (or tags they own in tagOwners); Tailscale's own CLI refuses the same way (\"oauth authkeys require --advertise-tags\")",
   };
 }

@@ -189,6 +189,10 @@ export class HeadscaleClient implements ControlServerClient {
     });
   }
 
+  canDisableKeyExpiry(): Promise<boolean> {
+    return this.probe.canDisableExpiry();
+  }
+
   private requireNodeId(id: string, purpose: string): void {
     if (/^\d+$/.test(id)) return;
     throw new MeshError("a Headscale node id is a number", {

@@ -155,6 +155,11 @@ export class TailscaleClient implements ControlServerClient {
     await this.api.call({ purpose, method: "POST", path, body: { keyExpiryDisabled: true }, scope: SCOPE.devices }, z.unknown());
   }
 
+  /** Every tailnet's devices can have key expiry disabled (with the devices:core scope). */
+  async canDisableKeyExpiry(): Promise<boolean> {
+    return true;
+  }
+
   async deleteNode(id: string): Promise<void> {
     const purpose = "delete node";
     this.requireId(id, purpose);

@@ -109,6 +109,8 @@ export interface ControlServerClient {
    * where its API cannot (Headscale before 0.29), before anything is changed.
    */
   disableKeyExpiry(id: string): Promise<void>;
+  /** Whether disableKeyExpiry can work on this server (Tailscale; Headscale from 0.29); changes nothing. */
+  canDisableKeyExpiry(): Promise<boolean>;
 }
 
 /** Rejects requests that would mint a useless key, before anything is sent. */

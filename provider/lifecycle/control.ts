@@ -3,23 +3,24 @@
  *
  *   read            lists the server's nodes while the probe runs; this host's node is then picked
  *                   by the addresses the probe found, else by name
- *   create, update  mint a single-use key for a join when no authKey is given, and expire keys
- *                   once the node no longer needs them
+ *   create, update  mint a single-use key for a join when no authKey is given, and revoke keys
+ *                   once the node no longer needs them; disable the node's key expiry when
+ *                   disableKeyExpiry asks for it
  *   delete          removes the node when onDelete.removeFromControlServer asks for it
  *
- * Every client shares the operation's Redactor: the API key and every minted key are redacted from
- * log lines, errors and warnings alike.
+ * Every client shares the operation's Redactor: the API key (or OAuth client secret and its access
+ * tokens) and every minted key are redacted from log lines, errors and warnings alike.
  */
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
-import { createControlClient, type AuthKeyReference, type ControlNode, type ControlServerClient } from "../control";
+import { createControlClient, credentialProblem, type AuthKeyReference, type ControlNode, type ControlServerClient } from "../control";
 import { pickNode } from "../control/node-match";
 import type { ControlNodeOutput, ControlServerInput, DefaultedControlServer } from "../node/types";
 
 /** What a refresh learned from the control server. */
 export type ControlReading =
   | { status: "not-configured" }
-  | { status: "answered"; nodes: ControlNode[]; checkedAt: string }
+  | { status: "answered"; nodes: ControlNode[]; checkedAt: string; canDisableKeyExpiry: boolean }
   | { status: "failed"; warning: string };
 
 /** Which node is this host's: the Tailscale addresses it has, or else its name. */
@@ -38,31 +39,44 @@ export interface MintedJoinKey {
 }
 
 export function controlClientFor(server: ControlServerInput, redactor: Redactor): ControlServerClient {
-  if (!server.apiKey) {
-    throw new MeshError("controlServer.apiKey is not given", {
-      kind: "invalid-input",
-      step: "control server",
-      hint: "give the control server's API key (it mints keys and removes nodes)",
-    });
+  const problem = credentialProblem(server);
+  if (problem) {
+    throw new MeshError(`${problem.summary} (controlServer.${problem.property})`, { kind: "invalid-input", step: "control server", hint: problem.hint });
   }
-  const { kind, url, apiKey, tailnet, user } = server;
-  return createControlClient({ kind, url, apiKey, tailnet, user }, redactor);
+  const { kind, url, apiKey, oauthClientId, oauthClientSecret, tailnet, user } = server;
+  return createControlClient({ kind, url, apiKey, oauthClientId, oauthClientSecret, tailnet, user }, redactor);
+}
+
+/**
+ * Whether the control server can be asked at all: the CLI does not record its credential, so a run
+ * without the API key (or the OAuth client's secret) at hand has none.
+ */
+export function hasCredential(server: ControlServerInput | undefined): server is ControlServerInput {
+  return server !== undefined && credentialProblem(server) === null;
 }
 
 /**
  * The server's nodes, or why there are none. Never throws: a refresh must still return the host's
- * own view when the control server is down or refuses the API key.
+ * own view when the control server is down or refuses the API key. `askDisableKeyExpiry`: also
+ * learn whether the server can disable a node's key expiry (asked only when disableKeyExpiry is set).
  */
-export async function readControlServer(server: ControlServerInput | undefined, redactor: Redactor): Promise<ControlReading> {
+export async function readControlServer(server: ControlServerInput | undefined, redactor: Redactor, askDisableKeyExpiry = false): Promise<ControlReading> {
   if (!server) return { status: "not-configured" };
-  if (!server.apiKey) return { status: "failed", warning: "the control server was not asked: controlServer.apiKey is not given" };
+  const problem = credentialProblem(server);
+  if (problem) return { status: "failed", warning: `the control server was not asked: ${problem.summary}: ${problem.hint}` };
   try {
-    const nodes = await controlClientFor(server, redactor).listNodes();
-    return { status: "answered", nodes, checkedAt: new Date().toISOString() };
+    const client = controlClientFor(server, redactor);
+    const [nodes, canDisableKeyExpiry] = await Promise.all([client.listNodes(), askDisableKeyExpiry ? canDisable(client) : true]);
+    return { status: "answered", nodes, checkedAt: new Date().toISOString(), canDisableKeyExpiry };
   } catch (error) {
     const warning = `the control server could not be asked about this node, so the refresh shows the host's own view and keeps the last answer in controlNode: ${oneLine(error)}`;
     return { status: "failed", warning: redactor.text(warning) };
   }
+}
+
+/** A failed probe counts as "can": the update that tries it reports what the server answers. */
+function canDisable(client: ControlServerClient): Promise<boolean> {
+  return client.canDisableKeyExpiry().catch(() => true);
 }
 
 /**
@@ -88,6 +102,7 @@ export function controlNodeOutput(node: ControlNode | null, checkedAt: string): 
     lastSeen: node?.lastSeen ?? "",
     ips: [...(node?.ipAddresses ?? [])],
     tags: [...(node?.tags ?? [])],
+    keyExpiry: node?.keyExpiry ?? "",
     checkedAt,
   };
 }
@@ -111,8 +126,10 @@ export async function mintJoinKey(
 }
 
 /**
- * Best effort: the key has done its job (or was never used), and if the server cannot expire it now
- * it still runs out on its own. Returns a warning when it could not be expired.
+ * Best effort: the key has done its job (or was never used), and if the server cannot revoke it now
+ * it still runs out on its own. Removed where the server's API can (Tailscale, Headscale 0.28 and
+ * later), so its key list does not fill up with spent keys; else expired. Returns a warning when it
+ * could not be revoked.
  */
 export async function expireKey(
   client: ControlServerClient,
@@ -121,8 +138,8 @@ export async function expireKey(
   log: (message: string) => void,
 ): Promise<string | undefined> {
   try {
-    await client.expireAuthKey(key);
-    log(`${client.label}: expired the minted key ${key.id} (${why})`);
+    const done = await client.removeAuthKey(key);
+    log(`${client.label}: ${done} the minted key ${key.id} (${why})`);
     return undefined;
   } catch (error) {
     const warning = `the minted key ${key.id} could not be expired (${why}); it stays valid until ${key.expiresAt}: ${oneLine(error)}`;
@@ -149,7 +166,7 @@ export function sameControlServer(a: ControlServerInput | undefined, b: ControlS
 }
 
 /** An error as one line: a MeshError's summary, what was seen and what to do, joined. */
-function oneLine(error: unknown): string {
+export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text
     .split("\n")

@@ -1,8 +1,10 @@
 /**
  * read (pulumi refresh): one connection, one passive probe, nothing changed on the host. With a
  * `controlServer`, its node list is fetched at the same time, and this host's node is picked from
- * it once the probe has said which addresses the host has. What differs from the declared state is
- * reported as `drift`, which makes the next `pulumi up` run an update that repairs it.
+ * it once the probe has said which addresses the host has; its key expiry and any other node
+ * claiming the host are judged then (findings.ts). What differs from the declared state is reported
+ * as `drift`, which makes the next `pulumi up` run an update that repairs it; what needs a person is
+ * reported in `warnings`.
  *
  * Neither side can sink the other: an unreachable host keeps the last known state, and a control
  * server that is down or refuses the API key leaves the host's view, with a warning.
@@ -17,6 +19,7 @@ import { connectionSettings } from "./connection-settings";
 import type { NodeOutputs } from "../node/types";
 import { withOperation, type OperationOptions } from "./operation";
 import { withoutUndefined } from "../common/objects";
+import { nodeFindings, type Findings } from "./findings";
 
 /** A refresh should not hang for the full create deadline on a host that is down. */
 const READ_CONNECT_DEADLINE_MS = 60_000;
@@ -30,7 +33,10 @@ export type DriftKind =
   | "node-missing"
   | "join-script-present"
   | "key-file-present"
-  | "minted-key-not-expired";
+  | "minted-key-not-expired"
+  | "key-expired"
+  | "key-expiry-enabled"
+  | "node-replaced";
 
 export interface ReadOutcome {
   outputs: NodeOutputs;
@@ -41,7 +47,10 @@ export interface ReadOutcome {
 export async function readNode(previous: NodeOutputs, options: OperationOptions = {}): Promise<ReadOutcome> {
   const inputs = withDefaults(previous);
   const redactor = new Redactor(secretsOf(inputs));
-  const [host, control] = await Promise.all([probeHost(inputs, previous.hostKey, redactor, options), readControlServer(inputs.controlServer, redactor)]);
+  const [host, control] = await Promise.all([
+    probeHost(inputs, previous.hostKey, redactor, options),
+    readControlServer(inputs.controlServer, redactor, inputs.disableKeyExpiry),
+  ]);
   if (control.status === "failed") options.log?.(control.warning);
   if ("unreachable" in host) return { outputs: keptOutputs(previous, control, host.unreachable), warning: host.unreachable };
   return { outputs: applyProbe(previous, host.probe, control) };
@@ -77,6 +86,7 @@ async function probeHost(
  */
 export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: ControlReading = { status: "not-configured" }): NodeOutputs {
   const node = control.status === "answered" ? matchNode(control.nodes, { ips: probe.tailscaleIps, hostname: previous.hostname ?? probe.computerName }) : null;
+  const findings = findingsOf(previous, control, node, probe.tailscaleIps, probe.computerName);
   const onHost = probe.tailscaleIps.length > 0;
   // The control server's word counts as much as the adapter's: a person may have joined the node by other means.
   const seenOnline = node?.online === true;
@@ -93,9 +103,12 @@ export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: C
   if (joinedNow && probe.joinScriptPresent) drift.push("join-script-present");
   if (probe.keyFiles.length > 0) drift.push("key-file-present");
   if (joinedNow && previous.mintedKey) drift.push("minted-key-not-expired");
+  drift.push(...findings.drift);
 
+  const withControl = withControlReading(previous, control, node);
   return withoutUndefined({
-    ...withControlReading(previous, control, node),
+    ...withControl,
+    warnings: [...(withControl.warnings ?? []), ...findings.warnings],
     state: joinedNow ? "joined" : "pending-manual",
     pendingReason: joinedNow ? "" : previous.pendingReason,
     tailscaleIps: onHost ? probe.tailscaleIps : seenOnline ? node.ipAddresses : [],
@@ -113,7 +126,27 @@ function keptOutputs(previous: NodeOutputs, control: ControlReading, unreachable
   const identity = { ips: previous.tailscaleIps, hostname: previous.hostname || previous.nodeName };
   const node = control.status === "answered" ? matchNode(control.nodes, identity) : null;
   const outputs = withControlReading(previous, control, node);
-  return withoutUndefined({ ...outputs, warnings: [...(outputs.warnings ?? []), unreachable] });
+  // The host's drift stays as last known; what the control server says needs a person all the same.
+  const { warnings } = findingsOf(previous, control, node, previous.tailscaleIps, "");
+  return withoutUndefined({ ...outputs, warnings: [...(outputs.warnings ?? []), unreachable, ...warnings] });
+}
+
+/** Key expiry and duplicate identities, when the control server answered. */
+function findingsOf(previous: NodeOutputs, control: ControlReading, node: ControlNode | null, ips: readonly string[], computerName: string): Findings {
+  if (control.status !== "answered") return { drift: [], warnings: [] };
+  const { disableKeyExpiry, keyExpiryWarningDays } = withDefaults(previous);
+  return nodeFindings({
+    nodes: control.nodes,
+    node,
+    ips,
+    hostname: previous.hostname,
+    computerName,
+    recordedNodeId: previous.controlNode?.id,
+    disableKeyExpiry,
+    keyExpiryWarningDays,
+    canDisableKeyExpiry: control.canDisableKeyExpiry,
+    now: new Date(control.checkedAt),
+  });
 }
 
 /**

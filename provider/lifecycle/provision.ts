@@ -18,7 +18,8 @@ import { connectionSettings } from "./connection-settings";
 import { upArgs } from "../scripts/up-args";
 import type { NodeInputs, NodeOutputs } from "../node/types";
 import { Operation, withOperation, type OperationOptions } from "./operation";
-import { controlClientFor, expireKey, mintJoinKey, sameControlServer, type MintedJoinKey } from "./control";
+import { controlClientFor, expireKey, hasCredential, mintJoinKey, type MintedJoinKey } from "./control";
+import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { outputsOf } from "./outputs";
@@ -49,7 +50,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
         hint: "install Tailscale on the host first, or set install.method to \"msi\" or \"winget\"",
       });
     }
-    const control = inputs.controlServer?.apiKey ? controlClientFor(inputs.controlServer, redactor) : undefined;
+    const control = hasCredential(inputs.controlServer) ? controlClientFor(inputs.controlServer, redactor) : undefined;
     // Minted before anything changes on the host: a control server that refuses fails the operation first.
     const joinKey = plan.join ? await keyForJoin(op, inputs, control) : undefined;
 
@@ -68,8 +69,8 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
       if (joinKey?.minted && control) await expireKey(control, joinKey.minted, "the operation failed", (line) => op.log(line));
       throw error;
     }
-    const warnings = await retireKeys(op, control, inputs, previous, joinKey, outputs);
-    return { ...outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
+    const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
+    return { ...settled.outputs, warnings: settled.warnings.map((warning) => redactor.text(warning)) };
   });
 }
 
@@ -87,44 +88,11 @@ async function keyForJoin(op: Operation, inputs: DefaultedInputs, control: Contr
       kind: "invalid-input",
       host: op.label,
       step: "join",
-      hint: "set authKey, or controlServer (with its apiKey) so that a key can be minted for this node",
+      hint: "set authKey, or controlServer (with its apiKey or OAuth client) so that a key can be minted for this node",
     });
   }
   const minted = await mintJoinKey(control, inputs.controlServer, inputs.advertiseTags, (line) => op.log(line));
   return { key: minted.key, minted };
-}
-
-/**
- * Expires the minted keys nothing needs any more: the one minted now once the node has joined, and
- * the one the previous manual join recorded (the node has joined, or a new script replaced it).
- * Returns what could not be expired.
- */
-async function retireKeys(
-  op: Operation,
-  control: ControlServerClient | undefined,
-  inputs: DefaultedInputs,
-  previous: NodeOutputs | undefined,
-  joinKey: JoinKey | undefined,
-  outputs: NodeOutputs,
-): Promise<string[]> {
-  const log = (line: string) => op.log(line);
-  const why = outputs.state === "joined" ? "the node has joined" : "a new join script replaces it";
-  const warnings: string[] = [];
-  if (control && joinKey?.minted && outputs.state === "joined") {
-    const warning = await expireKey(control, joinKey.minted, why, log);
-    if (warning) warnings.push(warning);
-  }
-  const old = previous?.mintedKey;
-  if (!old) return warnings;
-  if (control && sameControlServer(previous.controlServer, inputs.controlServer)) {
-    const warning = await expireKey(control, old, why, log);
-    if (warning) warnings.push(warning);
-  } else {
-    const warning = `the key ${old.id} minted for the earlier manual join was not expired (controlServer changed, or has no apiKey); it stays valid until ${old.expiresAt}`;
-    log(warning);
-    warnings.push(warning);
-  }
-  return warnings;
 }
 
 /** A moved joinScriptPath must not leave the old script (it holds a key) behind. */

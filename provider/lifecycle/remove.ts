@@ -6,7 +6,7 @@
 import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import { DEFAULT_STATE_DIR, type CleanupResult } from "../scripts/catalogue";
-import { controlClientFor, expireKey, removeNode } from "./control";
+import { controlClientFor, expireKey, hasCredential, removeNode } from "./control";
 import { secretsOf, withDefaults } from "../node";
 import { connectionSettings } from "./connection-settings";
 import type { NodeOutputs } from "../node/types";
@@ -21,12 +21,12 @@ export async function deleteNode(previous: NodeOutputs, options: OperationOption
     throw new MeshError("onDelete.removeFromControlServer is set but there is no controlServer", {
       kind: "invalid-input",
       step: "delete",
-      hint: "set controlServer (with its apiKey) so the node can be removed through its API, or set onDelete.removeFromControlServer to false",
+      hint: "set controlServer (with its apiKey or OAuth client) so the node can be removed through its API, or set onDelete.removeFromControlServer to false",
     });
   }
-  // Made before the host is touched, so a missing API key fails the delete while nothing has changed.
+  // Made before the host is touched, so a missing credential fails the delete while nothing has changed.
   const control =
-    inputs.controlServer && (removeFromControlServer || inputs.controlServer.apiKey) ? controlClientFor(inputs.controlServer, redactor) : undefined;
+    inputs.controlServer && (removeFromControlServer || hasCredential(inputs.controlServer)) ? controlClientFor(inputs.controlServer, redactor) : undefined;
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
     const log = (line: string) => op.log(line);
     const result = await op.step("cleanup", {
@@ -40,7 +40,7 @@ export async function deleteNode(previous: NodeOutputs, options: OperationOption
 
     const pendingKey = previous.mintedKey;
     if (pendingKey && control) await expireKey(control, pendingKey, "the node is deleted", log);
-    else if (pendingKey) op.log(`the key ${pendingKey.id} minted for the manual join stays valid until ${pendingKey.expiresAt} (no control-server API key to expire it)`);
+    else if (pendingKey) op.log(`the key ${pendingKey.id} minted for the manual join stays valid until ${pendingKey.expiresAt} (no control-server credential to expire it)`);
     if (control && removeFromControlServer) {
       // The addresses recorded before the cleanup, which may have logged the host out.
       const ips = [...previous.tailscaleIps, ...(previous.controlNode?.ips ?? [])];

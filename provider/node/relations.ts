@@ -1,13 +1,15 @@
 /**
  * Check rules between properties: what no single property's rule can see (a way to log in, a key or
- * a control server to mint one, flags that need another property, a step timeout long enough for
- * the join it must hold). Values unknown during preview count as given.
+ * a control server to mint one, the control server's credential, flags that need another property, a
+ * step timeout long enough for the join it must hold). Values unknown during preview count as given.
  */
+import { credentialProblem } from "../control/credentials";
 import { DEFAULTS } from "./defaults";
+import { CONTROL_SERVER_KIND } from "./spec/control-server";
 import { INSTALL_METHOD } from "./spec/inputs";
 import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
-import { isRecord } from "./unknown";
+import { isRecord, isUnknown } from "./unknown";
 
 /** Longest time Windows may take to restart the Tailscale service before the first attempt. */
 const SERVICE_RESTART_SECONDS = 60;
@@ -15,6 +17,7 @@ const SERVICE_RESTART_SECONDS = 60;
 const UP_KILL_MARGIN_SECONDS = 15;
 
 const INSTALL_METHODS = INSTALL_METHOD.values.map((v) => v.value);
+const CONTROL_SERVER_KINDS = CONTROL_SERVER_KIND.values.map((v) => v.value as "headscale" | "tailscale");
 
 export function relationFailures(raw: unknown): CheckFailure[] {
   if (!isRecord(raw)) return [];
@@ -31,24 +34,21 @@ export function relationFailures(raw: unknown): CheckFailure[] {
       reason: "is required: give a pre-authorized auth key, or set controlServer so that the provider can mint one",
     });
   }
+  if (isRecord(controlServer)) failures.push(...credentialFailures(controlServer, raw));
   if (isRecord(controlServer) && controlServer.kind === "headscale") {
     if (!given(controlServer.url)) {
       failures.push({ property: "controlServer.url", reason: "is required for kind \"headscale\": the Headscale server's base URL, e.g. https://headscale.example.com" });
     }
-    if (!given(raw.authKey) && !given(controlServer.user)) {
+    if (!given(raw.authKey) && !given(controlServer.user) && knownTags(raw)?.length === 0) {
       failures.push({
         property: "controlServer.user",
-        reason: "is required to mint an auth key on Headscale when authKey is not set: the Headscale user the node will belong to",
+        reason:
+          "is required to mint an auth key on Headscale when authKey is not set and advertiseTags is empty: the Headscale user the node will belong to (from Headscale 0.28 a key with tags needs no user: set advertiseTags instead)",
       });
     }
   }
+  failures.push(...needsControlServer(raw));
 
-  if (isRecord(raw.onDelete) && raw.onDelete.removeFromControlServer === true && !given(controlServer)) {
-    failures.push({
-      property: "onDelete.removeFromControlServer",
-      reason: "needs controlServer: the node is removed through the control server's API; set controlServer, or remove this flag",
-    });
-  }
 
   const install = raw.install;
   const method = isRecord(install) ? INSTALL_METHODS.find((m) => m === install.method) : undefined;
@@ -71,6 +71,47 @@ export function relationFailures(raw: unknown): CheckFailure[] {
     });
   }
   return failures;
+}
+
+/**
+ * The control server's credential, by the rules the clients enforce (control/credentials.ts): an API
+ * key, or on Tailscale an OAuth client (id and secret, never both ways), whose minted keys need tags.
+ */
+function credentialFailures(controlServer: Record<string, unknown>, raw: Record<string, unknown>): CheckFailure[] {
+  const kind = CONTROL_SERVER_KINDS.find((k) => k === controlServer.kind);
+  // A missing or unknown kind has its own failure; which credential fits depends on it.
+  if (!kind) return [];
+  const marker = (value: unknown) => (given(value) ? "given" : undefined);
+  const fields = { kind, apiKey: marker(controlServer.apiKey), oauthClientId: marker(controlServer.oauthClientId), oauthClientSecret: marker(controlServer.oauthClientSecret) };
+  const problem = credentialProblem(fields, given(raw.authKey) ? undefined : knownTags(raw));
+  if (!problem) return [];
+  const property = problem.property === "advertiseTags" ? "advertiseTags" : `controlServer.${problem.property}`;
+  return [{ property, reason: `${problem.summary}: ${problem.hint}` }];
+}
+
+/** Inputs that act through the control server's API, set without one. */
+function needsControlServer(raw: Record<string, unknown>): CheckFailure[] {
+  if (given(raw.controlServer)) return [];
+  const failures: CheckFailure[] = [];
+  if (isRecord(raw.onDelete) && raw.onDelete.removeFromControlServer === true) {
+    failures.push({
+      property: "onDelete.removeFromControlServer",
+      reason: "needs controlServer: the node is removed through the control server's API; set controlServer, or remove this flag",
+    });
+  }
+  if (raw.disableKeyExpiry === true) {
+    failures.push({
+      property: "disableKeyExpiry",
+      reason: "needs controlServer: key expiry is disabled through the control server's API; set controlServer, or remove disableKeyExpiry",
+    });
+  }
+  return failures;
+}
+
+/** The tags as far as check can know them: a list (empty when unset), or undefined while unknown or ill-typed. */
+function knownTags(raw: Record<string, unknown>): string[] | undefined {
+  const tags = raw.advertiseTags ?? [];
+  return Array.isArray(tags) && !tags.some(isUnknown) ? tags.filter((tag): tag is string => typeof tag === "string") : undefined;
 }
 
 /** The ways an SSH hop logs in: at least one must be given (the CLI names their sources too). */

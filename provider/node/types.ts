@@ -85,8 +85,12 @@ export interface ControlServerInput {
   kind: ControlServerKind;
   /** Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com. */
   url?: string;
-  /** A Headscale API key, or a Tailscale API access token. */
-  apiKey: string;
+  /** A Headscale API key, or a Tailscale API access token. Tailscale also takes an OAuth client instead (`oauthClientId` and `oauthClientSecret`). */
+  apiKey?: string;
+  /** Tailscale only, instead of `apiKey`: the id of an OAuth client with the `auth_keys` and `devices:core` scopes. Its secret is `oauthClientSecret`; the keys it mints must carry `advertiseTags` the client owns. */
+  oauthClientId?: string;
+  /** Tailscale only: the OAuth client's secret (`tskey-client-...`). The provider exchanges it for a short-lived access token when it needs one and never stores the token. */
+  oauthClientSecret?: string;
   /** Tailscale only: the tailnet's name; `-` (the default) is the token's own tailnet. */
   tailnet?: string;
   /** Headscale only: the user that owns minted keys. Required up to Headscale 0.27; from 0.28 a key may be owned by its tags alone. */
@@ -135,6 +139,10 @@ export interface NodeInputs {
   joinScriptPath?: string;
   /** A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete. */
   controlServer?: ControlServerInput;
+  /** Ask the control server to disable key expiry for this node (needs `controlServer`; Tailscale, or Headscale 0.29 and later), so that its key never expires and drops it off the mesh. Create and update apply it; a refresh reports `key-expiry-enabled` when it is not in effect, and the next `pulumi up` applies it again. Default false. */
+  disableKeyExpiry?: boolean;
+  /** How many days ahead a refresh warns (`key-expires-soon`, with the date) that the node's key expires; an expired key is drift (`key-expired`). Needs `controlServer`, which says when the key expires. Default 14. */
+  keyExpiryWarningDays?: number;
   /** What delete does besides removing the join script and key files. */
   onDelete?: OnDeleteInput;
   /** Seconds allowed per remote step. Default 600 (installs can be slow). */
@@ -192,6 +200,8 @@ export interface DefaultedInputs extends NodeInputs {
   install: DefaultedInstall;
   joinScriptPath: string;
   controlServer?: DefaultedControlServer;
+  disableKeyExpiry: boolean;
+  keyExpiryWarningDays: number;
   onDelete: DefaultedOnDelete;
   stepTimeoutSeconds: number;
 }
@@ -212,6 +222,8 @@ export interface ControlNodeOutput {
   ips: string[];
   /** The node's ACL tags as the server records them. */
   tags: string[];
+  /** When the node's key expires (RFC 3339); empty when it never does (expiry disabled for the node, as for tagged Tailscale devices, or none set). See `keyExpiryWarningDays` and `disableKeyExpiry`. */
+  keyExpiry: string;
   /** When the server answered (RFC 3339). A refresh that could not ask it keeps this older answer and says so in `warnings`. */
   checkedAt: string;
 }
@@ -248,12 +260,12 @@ export interface NodeOutputs extends NodeInputs {
   manualCommand: string;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   attempts: Attempt[];
-  /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
+  /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   drift?: string[];
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
   controlNode?: ControlNodeOutput;
   /** Set while the node is pending-manual with a key the provider minted (the key itself is only in `joinScript`); the `pulumi up` that no longer needs it expires it. */
   mintedKey?: MintedKeyOutput;
-  /** What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept). Never holds a secret. */
+  /** What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept), and what a refresh learned that needs a person: `key-expires-soon: ...` (with the date), `duplicate-nodes: ...`, `shared-identity: ...` (naming the node ids). Never holds a secret. */
   warnings?: string[];
 }

@@ -75,8 +75,12 @@ export interface ControlServerArgs {
   kind: pulumi.Input<ControlServerKind>;
   /** Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com. */
   url?: pulumi.Input<string>;
-  /** A Headscale API key, or a Tailscale API access token. */
-  apiKey: pulumi.Input<string>;
+  /** A Headscale API key, or a Tailscale API access token. Tailscale also takes an OAuth client instead (`oauthClientId` and `oauthClientSecret`). */
+  apiKey?: pulumi.Input<string>;
+  /** Tailscale only, instead of `apiKey`: the id of an OAuth client with the `auth_keys` and `devices:core` scopes. Its secret is `oauthClientSecret`; the keys it mints must carry `advertiseTags` the client owns. */
+  oauthClientId?: pulumi.Input<string>;
+  /** Tailscale only: the OAuth client's secret (`tskey-client-...`). The provider exchanges it for a short-lived access token when it needs one and never stores the token. */
+  oauthClientSecret?: pulumi.Input<string>;
   /** Tailscale only: the tailnet's name; `-` (the default) is the token's own tailnet. */
   tailnet?: pulumi.Input<string>;
   /** Headscale only: the user that owns minted keys. Required up to Headscale 0.27; from 0.28 a key may be owned by its tags alone. */
@@ -125,6 +129,10 @@ export interface MeshWindowsNodeArgs {
   joinScriptPath?: pulumi.Input<string>;
   /** A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete. */
   controlServer?: pulumi.Input<ControlServerArgs>;
+  /** Ask the control server to disable key expiry for this node (needs `controlServer`; Tailscale, or Headscale 0.29 and later), so that its key never expires and drops it off the mesh. Create and update apply it; a refresh reports `key-expiry-enabled` when it is not in effect, and the next `pulumi up` applies it again. Default false. */
+  disableKeyExpiry?: pulumi.Input<boolean>;
+  /** How many days ahead a refresh warns (`key-expires-soon`, with the date) that the node's key expires; an expired key is drift (`key-expired`). Needs `controlServer`, which says when the key expires. Default 14. */
+  keyExpiryWarningDays?: pulumi.Input<number>;
   /** What delete does besides removing the join script and key files. */
   onDelete?: pulumi.Input<OnDeleteArgs>;
   /** Seconds allowed per remote step. Default 600 (installs can be slow). */
@@ -161,6 +169,10 @@ export interface MeshWindowsNodeOutputs {
   readonly joinScriptPath: pulumi.Output<string>;
   /** The control-server API settings (secret: they hold the API key). */
   readonly controlServer: pulumi.Output<ControlServerInput | undefined>;
+  /** Whether the control server is asked to disable key expiry for this node. */
+  readonly disableKeyExpiry: pulumi.Output<boolean | undefined>;
+  /** How many days ahead a refresh warns that the node's key expires. */
+  readonly keyExpiryWarningDays: pulumi.Output<number | undefined>;
   /** What delete does besides removing the join script and key files. */
   readonly onDelete: pulumi.Output<OnDeleteInput | undefined>;
   /** Seconds allowed per remote step. */
@@ -185,12 +197,12 @@ export interface MeshWindowsNodeOutputs {
   readonly manualCommand: pulumi.Output<string>;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   readonly attempts: pulumi.Output<Attempt[]>;
-  /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
+  /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   readonly drift: pulumi.Output<string[] | undefined>;
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
   readonly controlNode: pulumi.Output<ControlNodeOutput | undefined>;
   /** Set while the node is pending-manual with a key the provider minted (the key itself is only in `joinScript`); the `pulumi up` that no longer needs it expires it. */
   readonly mintedKey: pulumi.Output<MintedKeyOutput | undefined>;
-  /** What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept). Never holds a secret. */
+  /** What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept), and what a refresh learned that needs a person: `key-expires-soon: ...` (with the date), `duplicate-nodes: ...`, `shared-identity: ...` (naming the node ids). Never holds a secret. */
   readonly warnings: pulumi.Output<string[] | undefined>;
 }

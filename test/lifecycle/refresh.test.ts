@@ -107,11 +107,18 @@ async function headscale(version: HeadscaleApiVersion): Promise<ControlUnderTest
     register: (ips, authKey) => void server.registerNode({ hostname: HOSTNAME, ips, tags: TAGS, authKey, user: authKey ? undefined : "ops" }),
     remove: (id) => server.removeNode(id),
     nodeIds: () => server.nodes().map((node) => node.id),
-    keys: () =>
-      server.preAuthKeys().map((key) => {
-        const expiresAt = key.expiration?.getTime() ?? Infinity;
-        return { id: key.id, key: key.key, reusable: key.reusable, ephemeral: key.ephemeral, tags: key.aclTags, expiresAt, revoked: expiresAt <= Date.now() };
-      }),
+    // From 0.28 a revoked key is removed: the minted ones are read from the answers the server sent.
+    keys: () => {
+      const live = server.preAuthKeys();
+      return server.requests
+        .filter((request) => request.method === "POST" && request.path === "/api/v1/preauthkey" && request.status === 200)
+        .map((request) => {
+          const { id, key, reusable, ephemeral, aclTags } = (request.response as { preAuthKey: { id: string; key: string; reusable: boolean; ephemeral: boolean; aclTags: string[] } }).preAuthKey;
+          const now = live.find((candidate) => candidate.id === id);
+          const expiresAt = now ? (now.expiration?.getTime() ?? Infinity) : Date.parse((request.body as { expiration: string }).expiration);
+          return { id, key, reusable, ephemeral, tags: aclTags, expiresAt, revoked: !now || expiresAt <= Date.now() };
+        });
+    },
   };
 }
 
@@ -169,7 +176,7 @@ class Log {
 
 /** Secrets that must appear nowhere but in secret outputs. */
 function secretsOf(control?: ControlUnderTest): string[] {
-  return [AUTH_KEY, ...(control ? [control.input.apiKey, ...control.keys().map((key) => key.key)] : [])];
+  return [AUTH_KEY, ...(control ? [control.input.apiKey ?? "", ...control.keys().map((key) => key.key)] : [])].filter(Boolean);
 }
 
 function expectNoSecret(secrets: string[], what: string, text: string): void {

@@ -2,7 +2,9 @@
  * Secrets stay secret on every path. Every row of the scenario table runs its whole story (create,
  * refresh, a person running the join script, update, delete) through the engine and through the CLI,
  * with a sentinel in every secret input: the auth key, the SSH password or an encrypted private key
- * and its passphrase (alternating), and the control server's API key. Nothing the provider prints,
+ * and its passphrase (alternating), and the control server's credential: a Headscale API key, or
+ * (every other pair of rows) a Tailscale OAuth client's secret, whose access tokens are looked for
+ * too. Nothing the provider prints,
  * throws or returns as a non-secret output, no command line and no process started on the host, no
  * file on the host other than the join script and key files may hold any of them, whole, in part,
  * or base64-encoded. Key files and the join script are readable by Administrators and SYSTEM only,
@@ -22,44 +24,100 @@ import { deleteNode } from "../../provider/lifecycle/remove";
 import { SECRET_OUTPUTS } from "../../provider/pulumi/resource";
 import { readJoinScriptData } from "../../provider/scripts";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SCENARIOS, SimulatedWindowsHost, scenarioByName, type HostState, type Scenario } from "../../simulator";
+import type { ControlServerInput } from "../../provider/node/types";
 import { SimulatedHeadscale } from "../../simulator/headscale-api";
+import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
 import { stepValue } from "../../simulator/pwsh/run-step";
 import { buildJoinScript } from "../../provider/scripts";
 import { FAILURE_RULES } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
-import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS } from "../support/sentinels";
+import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
 
 jest.setTimeout(60_000);
 
 type Auth = "password" | "key";
+type Control = "headscale" | "tailscale-oauth";
 
-/** A simulated host with sentinel credentials, and a Headscale that knows the sentinel API key. */
+/** A simulated control server that knows a sentinel credential, seen through what these stories need of it. */
+interface ControlUnderTest {
+  input: ControlServerInput;
+  /** Flags and the secret's variable and file flag, as the CLI takes this server. */
+  flags: string[];
+  secret: { env: string; value: string; fileFlag: string };
+  /** Every key minted so far (revoked ones included: from Headscale 0.28 and on Tailscale they are removed). */
+  mintedKeys(): string[];
+  /** Every OAuth access token handed out so far. */
+  tokens(): string[];
+  /** "The Windows host joined": the control server learns its node, as a real one would. */
+  register(ips: string[]): void;
+  close(): Promise<void>;
+}
+
+async function startControl(kind: Control): Promise<ControlUnderTest> {
+  if (kind === "headscale") {
+    const server = await SimulatedHeadscale.start({ version: "0.28", apiKey: SENTINELS.apiKey, users: ["ops"] });
+    return {
+      input: { kind: "headscale", url: server.url, apiKey: SENTINELS.apiKey, user: "ops" },
+      flags: ["--control-kind", "headscale", "--control-url", server.url, "--control-user", "ops"],
+      secret: { env: "MESH_CONTROL_API_KEY", value: SENTINELS.apiKey, fileFlag: "--control-api-key-file" },
+      mintedKeys: () =>
+        server.requests.filter((r) => r.path === "/api/v1/preauthkey" && r.method === "POST" && r.status === 200).map((r) => (r.response as { preAuthKey: { key: string } }).preAuthKey.key),
+      tokens: () => [],
+      register: (ips) => void server.registerNode({ hostname: "win-01", ips, tags: ["tag:windows"], user: "ops" }),
+      close: () => server.close(),
+    };
+  }
+  const server = await SimulatedTailscaleApi.start();
+  const client = server.oauth.addClient({ scopes: ["auth_keys", "devices:core"], tags: ["tag:windows"], secret: SENTINELS.oauthClientSecret });
+  return {
+    input: { kind: "tailscale", url: server.url, oauthClientId: client.id, oauthClientSecret: SENTINELS.oauthClientSecret },
+    flags: ["--control-kind", "tailscale", "--control-url", server.url, "--control-oauth-client-id", client.id],
+    secret: { env: "MESH_CONTROL_OAUTH_CLIENT_SECRET", value: SENTINELS.oauthClientSecret, fileFlag: "--control-oauth-client-secret-file" },
+    mintedKeys: () => server.requests.filter((r) => r.path.endsWith("/keys") && r.method === "POST" && r.status === 200).map((r) => (r.response as { key: string }).key),
+    tokens: () => server.oauth.issuedTokens(),
+    register: (ips) => void server.registerDevice({ hostname: "win-01", ips, tags: ["tag:windows"] }),
+    close: () => server.close(),
+  };
+}
+
+/**
+ * A minted key or an access token, looked for by its secret part: the first part of a Tailscale key
+ * or token ("tskey-auth-<id>-<secret>") is its public id, which progress lines name.
+ */
+function issuedSecret(name: string, value: string): Secret {
+  return secretNamed(name, value, value.startsWith("tskey-") ? value.slice(value.lastIndexOf("-") + 1) : value);
+}
+
+/** A simulated host with sentinel credentials, and a control server that knows the sentinel credential. */
 interface Setup {
   host: SimulatedWindowsHost;
-  control: SimulatedHeadscale;
+  control: ControlUnderTest;
   auth: Auth;
   encryptedKey: string;
   scan: LeakScan;
   stop(): Promise<void>;
 }
 
-async function setUp(scenario: Scenario, auth: Auth, backend: "ts" | "pwsh" = "ts"): Promise<Setup> {
+async function setUp(scenario: Scenario, auth: Auth, backend: "ts" | "pwsh" = "ts", controlKind: Control = "headscale"): Promise<Setup> {
   const host = await SimulatedWindowsHost.start({ scenario, backend, password: SENTINELS.password });
-  const control = await SimulatedHeadscale.start({ version: "0.28", apiKey: SENTINELS.apiKey, users: ["ops"] });
+  const control = await startControl(controlKind);
   const encryptedKey = encryptOpenSshKey(host.clientPrivateKey, SENTINELS.passphrase);
   const secrets = [...allSentinels(), privateKeySecret("privateKey", encryptedKey), privateKeySecret("the decrypted privateKey", host.clientPrivateKey)];
+  const scan = LeakScan.of(secrets);
   return {
     host,
     control,
     auth,
     encryptedKey,
-    scan: LeakScan.of(secrets),
+    scan,
     stop: async () => {
       await host.stop();
       await control.close();
+      // Learned once the story is over: a token handed out at any point is looked for in everything.
+      scan.learn(...control.tokens().map((token, i) => issuedSecret(`OAuth access token ${i}`, token)));
     },
   };
 }
@@ -77,7 +135,7 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
     install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL },
-    controlServer: { kind: "headscale", url: control.url, apiKey: SENTINELS.apiKey, user: "ops" },
+    controlServer: control.input,
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
     joinTimeoutSeconds: 10,
@@ -114,7 +172,7 @@ function scanHost(setup: Setup, state: HostState, when: string): void {
     scan.value(`payload ${i} (${step})`, rest);
     // The host downloads the MSI itself: it gets the signed URL whole, in the install step only.
     if (msiUrl !== undefined) expect([step, msiUrl]).toEqual(["install", SIGNED_MSI_URL]);
-    if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.preAuthKeys().map((key) => key.key)]).toContain(authKey);
+    if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.mintedKeys()]).toContain(authKey);
     if (joinScriptText !== undefined) scan.without("authKey").text(`payload ${i}'s join script`, joinScriptText);
   });
 }
@@ -129,7 +187,7 @@ async function afterOperation(setup: Setup, when: string, pending: boolean): Pro
 
 /** "The Windows host joined": the control server learns its node, as a real one would. */
 async function registerJoined(setup: Setup): Promise<void> {
-  setup.control.registerNode({ hostname: "win-01", ips: (await setup.host.state()).adapterIps, tags: ["tag:windows"], user: "ops" });
+  setup.control.register((await setup.host.state()).adapterIps);
 }
 
 async function engineStory(setup: Setup, scenario: Scenario, inputs: NodeInputs): Promise<void> {
@@ -184,20 +242,22 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
     // Every way the CLI takes a secret: environment variables for one run, files for the other.
     const keyFile = path.join(home, "id_ed25519");
     fs.writeFileSync(keyFile, encryptedKey, { mode: 0o600 });
-    const files = { authKey: path.join(home, "authkey"), apiKey: path.join(home, "apikey") };
+    const files = { authKey: path.join(home, "authkey"), controlSecret: path.join(home, "control-secret") };
     fs.writeFileSync(files.authKey, `${SENTINELS.authKey}\n`, { mode: 0o600 });
-    fs.writeFileSync(files.apiKey, `${SENTINELS.apiKey}\n`, { mode: 0o600 });
+    fs.writeFileSync(files.controlSecret, `${control.secret.value}\n`, { mode: 0o600 });
+    // With a password the secrets come from the environment, which status reads the control server's credential from too.
     const env: Record<string, string> =
       auth === "password"
-        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, MESH_CONTROL_API_KEY: SENTINELS.apiKey, MESH_MSI_URL: SIGNED_MSI_URL }
+        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, [control.secret.env]: control.secret.value, MESH_MSI_URL: SIGNED_MSI_URL }
         : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase, MESH_MSI_URL: SIGNED_MSI_URL };
     const credentialFlags = auth === "password" ? [] : ["--identity-file", keyFile];
-    const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, "--control-api-key-file", files.apiKey];
+    const controlSecretFlags = auth === "password" ? [] : [control.secret.fileFlag, files.controlSecret];
+    const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, ...controlSecretFlags];
     const output = auth === "password" ? [] : ["--json"];
     const joinFlags = [
       "--hostname", "win-01", "--login-server", "https://headscale.example.com", "--tag", "tag:windows", "--install-version", LATEST_TAILSCALE,
       "--attempts", "3", "--retry-delay", "1", "--join-timeout", "10", "--connect-deadline", "20",
-      "--control-kind", "headscale", "--control-url", control.url, "--control-user", "ops",
+      ...control.flags,
     ];
     const cli = async (name: string, argv: string[]): Promise<CliRun> => {
       const result: CliRun = { code: -1, stdout: "", stderr: "" };
@@ -212,7 +272,7 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
       scan.text(`the CLI's stderr (${name})`, result.stderr);
       for (const file of fs.readdirSync(home, { recursive: true, withFileTypes: true })) {
         const full = path.join(file.parentPath, file.name);
-        if (file.isFile() && ![keyFile, files.authKey, files.apiKey].includes(full)) scan.text(`the CLI's file ${file.name} (${name})`, fs.readFileSync(full, "utf8"));
+        if (file.isFile() && ![keyFile, files.authKey, files.controlSecret].includes(full)) scan.text(`the CLI's file ${file.name} (${name})`, fs.readFileSync(full, "utf8"));
       }
       return result;
     };
@@ -222,28 +282,32 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
     expect([provisioned.code, provisioned.stderr]).toEqual([expected, expect.any(String)]);
     await afterOperation(setup, "CLI provision", scenario.expect.state === "pending-manual");
     if (scenario.expect.state === "failed") return;
+    // The node reaches the control server as the host joins, before any status asks the server about it.
+    const pending = scenario.expect.state === "pending-manual";
+    if (!pending) await registerJoined(setup);
 
     await cli("status", ["status", ...output]);
     await cli("join-script", ["join-script", ...output]);
-    if (scenario.expect.state === "pending-manual") {
+    if (pending) {
       expect((await host.runJoinScriptInteractively(JOIN_SCRIPT_PATH)).exitCode).toBe(0);
+      await registerJoined(setup);
       await cli("status after the person's run", ["status", ...output]);
     }
-    await registerJoined(setup);
     expect((await cli("provision again", ["provision", ...output, ...joinFlags, ...secretFileFlags])).code).toBe(0);
     await afterOperation(setup, "CLI provision again", false);
-    expect((await cli("remove", ["remove", ...output, ...(auth === "password" ? [] : ["--control-api-key-file", files.apiKey])])).code).toBe(0);
+    expect((await cli("remove", ["remove", ...output, ...controlSecretFlags])).code).toBe(0);
     await afterOperation(setup, "CLI remove", false);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
 
-const rows = SCENARIOS.map((scenario, i) => [scenario.name, i % 2 === 0 ? "password" : "key", scenario] as const);
+/** Rows alternate the SSH authentication, and every other pair the control server's credential. */
+const rows = SCENARIOS.map((scenario, i) => [scenario.name, i % 2 === 0 ? "password" : "key", i % 4 < 2 ? "headscale" : "tailscale-oauth", scenario] as const);
 
 describe("every scenario through the engine (TypeScript back end)", () => {
-  test.each(rows)("%s, %s authentication", async (_name, auth, scenario) => {
-    const setup = await setUp(scenario, auth);
+  test.each(rows)("%s, %s authentication, %s", async (_name, auth, control, scenario) => {
+    const setup = await setUp(scenario, auth, "ts", control);
     try {
       await engineStory(setup, scenario, inputsFor(setup, scenario));
     } finally {
@@ -255,10 +319,12 @@ describe("every scenario through the engine (TypeScript back end)", () => {
 
 describe("every scenario through the CLI (TypeScript back end)", () => {
   // The CLI's checks refuse a step timeout under 30 s, which the hanging step would then cost: the engine run above covers it.
-    // Each row authenticates the other way than through the engine.
-  const cliRows = rows.filter(([name]) => name !== "step-hangs").map(([name, auth, scenario]) => [name, auth === "password" ? "key" : "password", scenario] as const);
-  test.each(cliRows)("%s, %s authentication", async (_name, auth, scenario) => {
-    const setup = await setUp(scenario, auth);
+  // Each row authenticates the other way than through the engine, with the other control server.
+  const cliRows = rows
+    .filter(([name]) => name !== "step-hangs")
+    .map(([name, auth, control, scenario]) => [name, auth === "password" ? "key" : "password", control === "headscale" ? "tailscale-oauth" : "headscale", scenario] as const);
+  test.each(cliRows)("%s, %s authentication, %s", async (_name, auth, control, scenario) => {
+    const setup = await setUp(scenario, auth, "ts", control);
     try {
       await cliStory(setup, scenario);
     } finally {
@@ -269,13 +335,18 @@ describe("every scenario through the CLI (TypeScript back end)", () => {
 });
 
 describe("a key minted by the control server is kept like a given one", () => {
-  test.each(["clean-join-first-try", "daemon-unreachable"])("%s", async (name) => {
+  test.each([
+    ["clean-join-first-try", "headscale"],
+    ["daemon-unreachable", "headscale"],
+    ["clean-join-first-try", "tailscale-oauth"],
+    ["daemon-unreachable", "tailscale-oauth"],
+  ] as const)("%s, %s", async (name, control) => {
     const scenario = scenarioByName(name);
-    const setup = await setUp(scenario, "password");
+    const setup = await setUp(scenario, "password", "ts", control);
     try {
       await engineStory(setup, scenario, inputsFor(setup, scenario, { authKey: undefined }));
       // Named as the auth key they are: the join script may hold them, nothing else.
-      const minted = setup.control.preAuthKeys().map((key) => secretNamed("authKey", key.key));
+      const minted = setup.control.mintedKeys().map((key) => issuedSecret("authKey", key));
       expect(minted.length).toBeGreaterThan(0);
       setup.scan.learn(...minted);
     } finally {
@@ -307,7 +378,7 @@ describe("key files on the paths where a join does not end by itself", () => {
       join: ["joined", "hang", "joined"],
     };
     const host = await SimulatedWindowsHost.start({ scenario, password: SENTINELS.password, maxRealSleepMs: 60_000, realDurations: { upAttemptMs: 50, retryDelayMs: 0 } });
-    const control = await SimulatedHeadscale.start({ version: "0.28", apiKey: SENTINELS.apiKey, users: ["ops"] });
+    const control = await startControl("headscale");
     const setup: Setup = { host, control, auth: "password", encryptedKey: "", scan: LeakScan.of(allSentinels()), stop: async () => undefined };
     const log = new Log();
     try {

@@ -6,10 +6,11 @@
 import { DEFAULT_JOIN_SCRIPT_PATH } from "../../scripts/catalogue";
 import type { EnumType, InputField, ObjectType } from "../declare";
 import { routeProblem, urlRule } from "../rules/network";
-import { hostnameProblem, tagProblem, tailnetProblem, versionProblem } from "../rules/tailscale";
+import { hostnameProblem, tagProblem, versionProblem } from "../rules/tailscale";
 import { printable, token } from "../rules/text";
 import { joinScriptPathProblem } from "../rules/windows-path";
 import { CONNECTION } from "./connection";
+import { CONTROL_SERVER } from "./control-server";
 
 export const INSTALL_METHOD: EnumType = {
   name: "InstallMethod",
@@ -52,82 +53,6 @@ const INSTALL: ObjectType = {
       docs: "an https URL (a query is allowed, e.g. a signed mirror URL, and is then redacted everywhere but on the host); no credentials, fragment, whitespace or quotes; only with method `msi`",
       cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror (one with a query, which may hold a token: set MESH_MSI_URL instead)" },
       secretSources: { label: "MSI URL with a token", env: "MESH_MSI_URL" },
-    },
-  },
-};
-
-export const CONTROL_SERVER_KIND: EnumType = {
-  name: "ControlServerKind",
-  description: "Which control-server API.",
-  values: [
-    { value: "headscale", description: "A Headscale server." },
-    { value: "tailscale", description: "Tailscale's own coordination server." },
-  ],
-};
-
-const CONTROL_SERVER: ObjectType = {
-  name: "ControlServer",
-  tsName: "ControlServerInput",
-  argsName: "ControlServerArgs",
-  description: "A control-server API the provider talks to directly.",
-  what: "the control server's API: { kind, url, apiKey, tailnet, user, keyExpirySeconds }",
-  fields: {
-    kind: {
-      kind: "enum",
-      type: CONTROL_SERVER_KIND,
-      required: true,
-      what: "the control server's API",
-      description: "`headscale` or `tailscale`.",
-      cli: { flag: "--control-kind <kind>", help: "control server API, to mint auth keys" },
-    },
-    url: {
-      kind: "string",
-      rule: urlRule({ httpsOnly: false, allowQuery: false, what: "the control server's base URL, e.g. https://headscale.example.com" }),
-      description: "Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com.",
-      docs: "http or https URL, no credentials, query or fragment; required for `headscale`",
-      cli: { flag: "--control-url <url>", help: "control server API URL (Headscale)" },
-    },
-    apiKey: {
-      kind: "string",
-      required: true,
-      secret: true,
-      rule: token("the control server's API key"),
-      requiredHint: "the control server's API key (used to mint auth keys and remove nodes)",
-      description: "A Headscale API key, or a Tailscale API access token.",
-      docs: "not empty, no whitespace or control characters",
-      secretSources: {
-        label: "control server API key",
-        env: "MESH_CONTROL_API_KEY",
-        file: { flag: "--control-api-key-file <path>", help: "file holding the control server's API key (or set MESH_CONTROL_API_KEY)", alsoIn: ["delete"] },
-      },
-    },
-    tailnet: {
-      kind: "string",
-      default: "-",
-      rule: tailnetProblem,
-      description: "Tailscale only: the tailnet's name; `-` (the default) is the token's own tailnet.",
-      docs: "`-` (the key's own tailnet) or a name without whitespace, `/`, `?`, `#`, `%`, quotes or backslashes",
-      cli: { flag: "--control-tailnet <name>", help: "Tailscale tailnet (default {default}: the API key's own)" },
-    },
-    user: {
-      kind: "string",
-      rule: printable("the Headscale user the node belongs to (its name, or its numeric id from Headscale 0.26)"),
-      description: "Headscale only: the user that owns minted keys. Required up to Headscale 0.27; from 0.28 a key may be owned by its tags alone.",
-      docs: "not empty, no control characters; required for `headscale` when `authKey` is not set (the user the minted key belongs to)",
-      cli: { flag: "--control-user <name>", help: "Headscale user the minted key belongs to" },
-    },
-    keyExpirySeconds: {
-      kind: "integer",
-      // A day lets a person act on a manual join the next working morning; a minted key must outlive
-      // a join step with its retries; Tailscale's API accepts at most 90 days.
-      default: 86_400,
-      range: {
-        min: 300,
-        max: 90 * 24 * 3600,
-        what: "seconds a key minted for this node stays valid (default {default}); it is expired once the node joins, so this is how long a person has to run the join script",
-      },
-      description:
-        "Lifetime in seconds ({min} to {max}) of a key minted for this node when `authKey` is not set; default {default} (24 h). The key is expired as soon as the node has joined, so this is how long a person has to run the join script of a manual join.",
     },
   },
 };
@@ -281,6 +206,26 @@ export const NODE_INPUTS: Record<string, InputField> = {
     type: CONTROL_SERVER,
     description: "A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete.",
     output: { description: "The control-server API settings (secret: they hold the API key)." },
+  },
+  disableKeyExpiry: {
+    kind: "boolean",
+    default: false,
+    what: "ask the control server to disable key expiry for this node",
+    description:
+      "Ask the control server to disable key expiry for this node (needs `controlServer`; Tailscale, or Headscale 0.29 and later), so that its key never expires and drops it off the mesh. Create and update apply it; a refresh reports `key-expiry-enabled` when it is not in effect, and the next `pulumi up` applies it again. Default {default}.",
+    docs: "`true` needs `controlServer`; on Headscale before 0.29 it cannot be applied and is reported as a warning",
+    cli: { flag: "--disable-key-expiry", help: "ask the control server to disable key expiry for this node" },
+    output: { description: "Whether the control server is asked to disable key expiry for this node." },
+  },
+  keyExpiryWarningDays: {
+    kind: "integer",
+    default: 14,
+    range: { min: 0, max: 365, what: "days before the node's key expires that a refresh warns (default {default}; 0: only once it has expired)" },
+    description:
+      "How many days ahead a refresh warns (`key-expires-soon`, with the date) that the node's key expires; an expired key is drift (`key-expired`). Needs `controlServer`, which says when the key expires. Default {default}.",
+    docs: "used only with `controlServer` (without one there is nothing to warn about)",
+    cli: { flag: "--key-expiry-warning-days <days>", help: "days ahead a refresh warns that the node's key expires (default {default})" },
+    output: { description: "How many days ahead a refresh warns that the node's key expires." },
   },
   onDelete: {
     kind: "object",

@@ -73,6 +73,12 @@ const CONTROL_NODE: ObjectType = {
     },
     ips: { kind: "list", required: true, item: { kind: "string", description: "" }, description: "The node's Tailscale addresses as the server records them." },
     tags: { kind: "list", required: true, item: { kind: "string", description: "" }, description: "The node's ACL tags as the server records them." },
+    keyExpiry: {
+      kind: "string",
+      required: true,
+      description:
+        "When the node's key expires (RFC 3339); empty when it never does (expiry disabled for the node, as for tagged Tailscale devices, or none set). See `keyExpiryWarningDays` and `disableKeyExpiry`.",
+    },
     checkedAt: {
       kind: "string",
       required: true,
@@ -146,7 +152,7 @@ export const NODE_OUTPUTS: Record<string, Field> = {
    
     item: { kind: "string", description: "" },
     description:
-      "What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md.",
+      "What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md.",
   },
   controlNode: {
     kind: "object",
@@ -164,6 +170,6 @@ export const NODE_OUTPUTS: Record<string, Field> = {
    
     item: { kind: "string", description: "" },
     description:
-      "What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept). Never holds a secret.",
+      "What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept), and what a refresh learned that needs a person: `key-expires-soon: ...` (with the date), `duplicate-nodes: ...`, `shared-identity: ...` (naming the node ids). Never holds a secret.",
   },
 };
