@@ -7,6 +7,7 @@
  */
 import { withoutUndefined } from "../common/objects";
 import { failuresOf, type CheckFailure } from "./check";
+import { credentialFailures } from "./relations";
 import { fieldSchema } from "./schema";
 import { withoutSecretValues } from "./secrets";
 import { PROVIDER_CONFIG, type ConfigKey, type SharedConnectionField } from "./spec/provider-config";
@@ -42,6 +43,8 @@ export function checkProviderConfig(raw: Record<string, unknown>): { config: Pro
     if (parsed.success) config[key] = parsed.data;
     else failures.push(...failuresOf(parsed.error.issues, [key]));
   }
+  // A fleet's control server must carry its credential: a node's own controlServer replaces it whole.
+  if (isRecord(config.controlServer)) failures.push(...credentialFailures(config.controlServer));
   if (failures.length > 0) return { failures: withoutSecretValues(failures, raw) };
   return { config: withoutUndefined(config) as ProviderConfig };
 }

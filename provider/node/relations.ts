@@ -34,7 +34,7 @@ export function relationFailures(raw: unknown): CheckFailure[] {
       reason: "is required: give a pre-authorized auth key, or set controlServer so that the provider can mint one",
     });
   }
-  if (isRecord(controlServer)) failures.push(...credentialFailures(controlServer, raw));
+  if (isRecord(controlServer)) failures.push(...credentialFailures(controlServer, given(raw.authKey) ? undefined : knownTags(raw)));
   if (isRecord(controlServer) && controlServer.kind === "headscale") {
     if (!given(controlServer.url)) {
       failures.push({ property: "controlServer.url", reason: "is required for kind \"headscale\": the Headscale server's base URL, e.g. https://headscale.example.com" });
@@ -76,14 +76,15 @@ export function relationFailures(raw: unknown): CheckFailure[] {
 /**
  * The control server's credential, by the rules the clients enforce (control/credentials.ts): an API
  * key, or on Tailscale an OAuth client (id and secret, never both ways), whose minted keys need tags.
+ * `tags`: what a minted key will carry, when one will be minted (undefined: none is, or not known here).
  */
-function credentialFailures(controlServer: Record<string, unknown>, raw: Record<string, unknown>): CheckFailure[] {
+export function credentialFailures(controlServer: Record<string, unknown>, tags?: readonly string[]): CheckFailure[] {
   const kind = CONTROL_SERVER_KINDS.find((k) => k === controlServer.kind);
   // A missing or unknown kind has its own failure; which credential fits depends on it.
   if (!kind) return [];
   const marker = (value: unknown) => (given(value) ? "given" : undefined);
   const fields = { kind, apiKey: marker(controlServer.apiKey), oauthClientId: marker(controlServer.oauthClientId), oauthClientSecret: marker(controlServer.oauthClientSecret) };
-  const problem = credentialProblem(fields, given(raw.authKey) ? undefined : knownTags(raw));
+  const problem = credentialProblem(fields, tags);
   if (!problem) return [];
   const property = problem.property === "advertiseTags" ? "advertiseTags" : `controlServer.${problem.property}`;
   return [{ property, reason: `${problem.summary}: ${problem.hint}` }];
