@@ -13,13 +13,13 @@ import { createServer, type Server, type Socket } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { readJoinScriptData } from "../provider/scripts";
-import { SID_USERS, TAILSCALE_EXE } from "../provider/scripts/catalogue";
+import { SID_USERS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS } from "../provider/scripts/catalogue";
 import { RESULT_MARK, decodePayload, decodePowerShellCommand, encodePowerShellCommand } from "../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import { DEFAULT_READERS, type HostState } from "./host-state";
 import { PROGRAMS, emptyRecord, runProgram, type ProgramAnswer, type ProgramRequest, type SimRecord } from "./pwsh/programs";
 import { LATEST_TAILSCALE, type Scenario } from "./scenarios";
-import { KILL_GRACE_SECONDS, MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "./tailscale-texts";
+import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "./tailscale-texts";
 import { findName, normalizePath } from "./windows-model";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
@@ -170,9 +170,9 @@ export class PwshHostBackend implements HostBackend {
       return { exitCode: 1, output: error instanceof Error ? error.message : String(error) };
     }
     const lines: string[] = [];
-    // A person waits as long as the script's own timeout and the step's grace, then closes the window.
+    // A person waits as long as the script's own timeout and the step's kill margin, then closes the window.
     const closed = new AbortController();
-    const patience = setTimeout(() => closed.abort(), (timeoutSeconds + KILL_GRACE_SECONDS) * 1000);
+    const patience = setTimeout(() => closed.abort(), (timeoutSeconds + UP_KILL_MARGIN_SECONDS) * 1000);
     const io: StepIo = { stdout: (line) => lines.push(line), stderr: (line) => lines.push(line), signal: closed.signal };
     try {
       // Text output, as a console shows it (with -EncodedCommand, pwsh would write Write-Host as CLIXML).

@@ -80,9 +80,6 @@ export function tailscaleUpRun(behaviour: JoinBehaviour, context: UpContext): Up
   }
 }
 
-/** Extra time the step gives `tailscale up` beyond its own timeout before killing it (catalogue.ts). */
-export const KILL_GRACE_SECONDS = 15;
-
 /** The line common.ps1's Invoke-MeshNative adds when it stops a program at its deadline. */
 export function stoppedProgramText(filePath: string, seconds: number): string {
   return `stopped: ${filePath} timed out after ${seconds} s`;

@@ -18,6 +18,7 @@ import {
   SID_ADMINISTRATORS,
   SID_SYSTEM,
   TAILSCALE_EXE,
+  UP_KILL_MARGIN_SECONDS,
   type Attempt,
   type AttemptClass,
   type CleanupParams,
@@ -49,7 +50,6 @@ import { LATEST_TAILSCALE, type JoinBehaviour, type Scenario } from "./scenarios
 import { findTailscaleProduct } from "./initial-state";
 import { checkParams, isStepName } from "./step-params";
 import {
-  KILL_GRACE_SECONDS,
   LOG_TAIL_LINES,
   MISSING_SCRIPT_FILE_EXIT_CODE,
   SERVICE_MISSING_TEXT,
@@ -389,7 +389,7 @@ export class TsHostBackend implements HostBackend {
    */
   private async runUpWithKeyFile(
     upArgs: readonly string[],
-    params: Pick<JoinParams, "authKey" | "timeoutSeconds" | "stateDir">,
+    params: Pick<JoinParams, "authKey" | "timeoutSeconds" | "upKillMarginSeconds" | "stateDir">,
     behaviour: JoinBehaviour,
     signal: AbortSignal,
   ): Promise<NativeRun> {
@@ -401,7 +401,7 @@ export class TsHostBackend implements HostBackend {
       throw error;
     }
     const cli = tailscaleUpRun(behaviour, this.upContext(params.authKey, params.timeoutSeconds));
-    const run = await this.nativeRun(TAILSCALE_EXE, cli, params.timeoutSeconds + KILL_GRACE_SECONDS, signal, this.durations.upAttemptMs);
+    const run = await this.nativeRun(TAILSCALE_EXE, cli, params.timeoutSeconds + params.upKillMarginSeconds, signal, this.durations.upAttemptMs);
     this.files.deleteFile(keyFile);
     return run;
   }
@@ -595,7 +595,7 @@ export class TsHostBackend implements HostBackend {
     const run = tailscaleUpRun(this.scenario.interactiveJoin ?? "joined", this.upContext(data.authKey, data.timeoutSeconds));
     if (!run.finished) {
       // The person gives up and closes the window: no `finally` runs, so the key file stays.
-      await this.elapse(data.timeoutSeconds + KILL_GRACE_SECONDS, this.disposed.signal);
+      await this.elapse(data.timeoutSeconds + UP_KILL_MARGIN_SECONDS, this.disposed.signal);
       return finish(WINDOW_CLOSED_EXIT_CODE);
     }
     await this.elapse(run.seconds, this.disposed.signal);

@@ -8,7 +8,7 @@
 import * as net from "net";
 import { z } from "zod";
 import { REDACTED, Redactor } from "../common/redact";
-import { DEFAULT_JOIN_SCRIPT_PATH } from "../scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, UP_KILL_MARGIN_SECONDS } from "../scripts/catalogue";
 import type { ConnectionSettings, ProxySettings } from "../transport/types";
 import type { ConnectionInput, ControlServerInput, InstallInput, NodeInputs, ProxyInput } from "./model";
 import { withoutUndefined } from "./outputs";
@@ -776,8 +776,6 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /** Longest time Windows may take to restart the Tailscale service before the first attempt. */
 const SERVICE_RESTART_SECONDS = 60;
-/** The join step kills `tailscale up` this long after its own --timeout (catalogue.ts, join step 4). */
-const UP_KILL_MARGIN_SECONDS = 15;
 
 function relationFailures(raw: unknown): CheckFailure[] {
   if (!isRecord(raw)) return [];

@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
@@ -32,7 +32,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 3, retryDelaySeconds: 0, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */
