@@ -10,10 +10,10 @@ import { buildJoinScript, readJoinScriptData } from "../../provider/scripts";
 import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tailscaleUninstallEntry } from "../../simulator/tailscale-texts";
+import { tailscaleUninstallEntry } from "../../simulator/programs/tailscale-texts";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

@@ -8,10 +8,10 @@ import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/
 import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../simulator/tailscale-texts";
+import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
 

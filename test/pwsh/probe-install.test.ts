@@ -4,10 +4,10 @@
  */
 import { ADMIN_ONLY, cleanHost, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { LATEST_TAILSCALE, OLD_TAILSCALE, scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tailnetAddressesFor, tailscaleUninstallEntry } from "../../simulator/tailscale-texts";
+import { tailnetAddressesFor, tailscaleUninstallEntry } from "../../simulator/programs/tailscale-texts";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

@@ -9,8 +9,8 @@ import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../pr
 import { readFileSync } from "fs";
 import { join } from "path";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep } from "../../simulator/backends/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { toolsPresent } from "../support/tools";
 import { findPowerShell7Only } from "../scripts/powershell-51";

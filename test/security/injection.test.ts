@@ -31,8 +31,8 @@ import { FAILURE_RULES, POLICY_KEYS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, findPwsh, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, findPwsh, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { REPO_ROOT } from "../support/repo";
 import { Fixture } from "../support/sim-fixture";

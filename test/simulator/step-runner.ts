@@ -7,7 +7,7 @@ import type { StepName, StepTypes } from "../../provider/scripts/catalogue";
 import type { HostBackend } from "../../simulator/backend";
 import { initialHostState } from "../../simulator/initial-state";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tsBackendFactory } from "../../simulator/ts-backend";
+import { tsBackendFactory } from "../../simulator/backends/ts";
 import {
   PROTOCOL_VERSION,
   STEP_COMMAND_LINE,

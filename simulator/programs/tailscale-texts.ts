@@ -7,7 +7,7 @@
  * cliconndiag.go, client/local/local.go, ipn/ipnserver/server.go) as reported from Windows hosts:
  * the CLI prints the error on stderr and exits 1 (cmd/tailscale/tailscale.go).
  */
-import type { JoinBehaviour } from "./scenarios";
+import type { JoinBehaviour } from "../scenarios";
 
 /** tailscaled's process id in every text that names it (any fixed number will do). */
 export const TAILSCALED_PID = 4172;

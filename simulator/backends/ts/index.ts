@@ -11,8 +11,8 @@
  * a `tailscale up` attempt and the pause between attempts then take exactly the time given.
  */
 import { randomBytes } from "node:crypto";
-import { Redactor } from "../provider/common/redact";
-import { readJoinScriptData } from "../provider/scripts";
+import { Redactor } from "../../../provider/common/redact";
+import { readJoinScriptData } from "../../../provider/scripts";
 import {
   POLICY_KEYS,
   SID_ADMINISTRATORS,
@@ -33,7 +33,7 @@ import {
   type ProbeResult,
   type StepName,
   type StepTypes,
-} from "../provider/scripts/catalogue";
+} from "../../../provider/scripts/catalogue";
 import {
   PROGRESS_MARK,
   PROTOCOL_VERSION,
@@ -43,12 +43,12 @@ import {
   type StepEnvelope,
   type StepPayload,
   type StepProgress,
-} from "../provider/transport/protocol";
-import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
-import { ADMIN_ONLY, type HostState } from "./host-state";
-import { LATEST_TAILSCALE, type JoinBehaviour, type Scenario } from "./scenarios";
-import { findTailscaleProduct } from "./initial-state";
-import { checkParams, isStepName } from "./step-params";
+} from "../../../provider/transport/protocol";
+import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
+import { ADMIN_ONLY, type HostState } from "../../host-state";
+import { LATEST_TAILSCALE, type JoinBehaviour, type Scenario } from "../../scenarios";
+import { findTailscaleProduct } from "../../initial-state";
+import { checkParams, isStepName } from "../../step-params";
 import {
   LOG_TAIL_LINES,
   MISSING_SCRIPT_FILE_EXIT_CODE,
@@ -67,9 +67,9 @@ import {
   wingetInstallerFailedText,
   type UpContext,
   type UpRun,
-} from "./tailscale-texts";
-import { legacyCommandLine } from "./pwsh/windows-command-line";
-import { WindowsFileSystem, WindowsRegistry, joinPath, parentOf } from "./windows-model";
+} from "../../programs/tailscale-texts";
+import { legacyCommandLine } from "../../programs/command-line";
+import { WindowsFileSystem, WindowsRegistry, joinPath, parentOf } from "../../windows-model";
 
 export interface TsBackendOptions {
   /** Longest real pause for one modelled wait (default 20 ms). */

@@ -5,22 +5,22 @@
  * The host is a sandbox folder under the system temp directory holding its HostState (state.json),
  * its Scenario, and what the tests may check besides (record.json). Windows programs (tailscale.exe,
  * msiexec, icacls, winget) are PowerShell stand-ins answered by this process over a Unix socket
- * (pwsh/programs.ts), so they share one state with the cmdlet stand-ins.
+ * (simulator/programs), so they share one state with the cmdlet stand-ins.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { readJoinScriptData } from "../provider/scripts";
-import { SID_USERS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS } from "../provider/scripts/catalogue";
-import { RESULT_MARK, decodePayload, decodePowerShellCommand, encodePowerShellCommand } from "../provider/transport/protocol";
-import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
-import { DEFAULT_READERS, type HostState } from "./host-state";
-import { PROGRAMS, emptyRecord, runProgram, type ProgramAnswer, type ProgramRequest, type SimRecord } from "./pwsh/programs";
-import { LATEST_TAILSCALE, type Scenario } from "./scenarios";
-import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "./tailscale-texts";
-import { findName, normalizePath } from "./windows-model";
+import { readJoinScriptData } from "../../../provider/scripts";
+import { SID_USERS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS } from "../../../provider/scripts/catalogue";
+import { RESULT_MARK, decodePayload, decodePowerShellCommand, encodePowerShellCommand } from "../../../provider/transport/protocol";
+import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
+import { DEFAULT_READERS, type HostState } from "../../host-state";
+import { PROGRAMS, emptyRecord, runProgram, type ProgramAnswer, type ProgramRequest, type SimRecord } from "../../programs";
+import { LATEST_TAILSCALE, type Scenario } from "../../scenarios";
+import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/tailscale-texts";
+import { findName, normalizePath } from "../../windows-model";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
 const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "services.ps1", "system.ps1", "language.ps1"];
@@ -76,9 +76,9 @@ export class PwshHostBackend implements HostBackend {
     readonly dir: string,
     private readonly server: Server,
   ) {
-    const standIns = join(__dirname, "pwsh");
+    const standIns = __dirname;
     this.prelude = [
-      "# Windows stand-ins of the simulated host (pulumi-mesh-windows, simulator/pwsh).",
+      "# Windows stand-ins of the simulated host (pulumi-mesh-windows, simulator/backends/pwsh).",
       "$SimDir = $env:MESH_SIM_DIR",
       "$SimStatePath = [IO.Path]::Combine($SimDir, 'state.json')",
       "$SimRecordPath = [IO.Path]::Combine($SimDir, 'record.json')",
@@ -112,7 +112,7 @@ export class PwshHostBackend implements HostBackend {
     // pwsh installed as a dotnet tool starts `dotnet` from PATH: the sandbox's PATH holds just that.
     const dotnet = findProgram("dotnet");
     if (dotnet) symlinkSync(realpathSync(dotnet), join(dir, "bin", "dotnet"));
-    for (const program of PROGRAMS) copyFileSync(join(__dirname, "pwsh", "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
+    for (const program of PROGRAMS) copyFileSync(join(__dirname, "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
     writeFileSync(join(dir, "state.json"), JSON.stringify(initial, null, 2));
     writeFileSync(join(dir, "scenario.json"), JSON.stringify(scenario, null, 2));
     writeFileSync(join(dir, "record.json"), JSON.stringify(emptyRecord(), null, 2));

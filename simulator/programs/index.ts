@@ -20,9 +20,9 @@ import {
   tailscaleUpRun,
   wingetInstallerFailedText,
   type UpRun,
-} from "../tailscale-texts";
+} from "./tailscale-texts";
 import { findName, leafOf, normalizePath, parentOf } from "../windows-model";
-import { legacyCommandLine, parseCommandLine } from "./windows-command-line";
+import { legacyCommandLine, parseCommandLine } from "./command-line";
 
 export const PROGRAMS = ["tailscale", "msiexec", "icacls", "winget"] as const;
 export type ProgramName = (typeof PROGRAMS)[number];
