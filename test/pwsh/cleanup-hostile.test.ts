@@ -13,7 +13,7 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tailscaleUninstallEntry } from "../../simulator/programs/tailscale-texts";
+import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

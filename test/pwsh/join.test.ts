@@ -11,7 +11,8 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
+import { WINDOW_CLOSED_EXIT_CODE } from "../../simulator/programs/powershell";
+import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
 

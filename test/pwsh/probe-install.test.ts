@@ -7,7 +7,8 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
 import { LATEST_TAILSCALE, OLD_TAILSCALE, scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tailnetAddressesFor, tailscaleUninstallEntry } from "../../simulator/programs/tailscale-texts";
+import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
+import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

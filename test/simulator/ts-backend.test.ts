@@ -11,7 +11,8 @@ import {
 } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, DEFAULT_READERS, type HostState } from "../../simulator/host-state";
 import { LATEST_TAILSCALE, OLD_TAILSCALE, SCENARIOS, type Scenario } from "../../simulator/scenarios";
-import { SIMULATED_PRODUCT_CODE, tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
+import { SIMULATED_PRODUCT_CODE } from "../../simulator/programs/msiexec";
+import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { PROGRESS_MARK, PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
 import { AUTH_KEY, backendFor, execRaw, execStep, joinScriptTextFor, runStep } from "./step-runner";
 

@@ -1,6 +1,7 @@
 import { cleanHost, DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { tailnetAddressesFor, tailscaleUninstallEntry, tailscaleUpRun } from "../../simulator/programs/tailscale-texts";
+import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
+import { tailnetAddressesFor, tailscaleUpRun } from "../../simulator/programs/tailscale-texts";
 import { FAILURE_RULES } from "../../provider/scripts/catalogue";
 import { WindowsFileSystem, WindowsRegistry, parentOf } from "../../simulator/windows-model";
 

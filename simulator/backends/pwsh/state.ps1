@@ -2,7 +2,7 @@
 # The state is HostState (host-state.ts) as JSON in the sandbox; stand-ins read it, change it and
 # write it back on every call, so the simulated native programs (served by backends/pwsh/index.ts) and the
 # stand-ins always see one state. Set by the prelude header (backends/pwsh/index.ts): $SimStatePath,
-# $SimRecordPath, $SimScenarioPath, $SimProgramDir, $SimDefaultReaders, $SimUsersSid, $SimTailscaleExe.
+# $SimRecordPath, $SimProgramDir, $SimDefaultReaders, $SimUsersSid, $SimTailscaleExe.
 # Each stand-in for a cmdlet begins with Set-StrictMode -Off: a cmdlet is compiled code, which the
 # calling script's strict mode does not reach; the stand-in must not inherit it either.
 
