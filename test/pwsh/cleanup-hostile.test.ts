@@ -11,7 +11,7 @@ import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScript
 import { ADMIN_ONLY } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
 import { toolsPresent } from "../support/tools";

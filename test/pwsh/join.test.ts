@@ -9,7 +9,7 @@ import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScript
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { WINDOW_CLOSED_EXIT_CODE } from "../../simulator/programs/powershell";
 import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";

@@ -5,7 +5,7 @@
 import { ADMIN_ONLY, cleanHost, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { LATEST_TAILSCALE, OLD_TAILSCALE, scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
 import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";

@@ -10,7 +10,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep } from "../../simulator/backends/pwsh/run-step";
+import { runStep } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { toolsPresent } from "../support/tools";
 import { findPowerShell7Only } from "../scripts/powershell-51";

@@ -32,7 +32,7 @@ import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "..
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, findPwsh, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep, stepValue } from "../../simulator/backends/pwsh/run-step";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { REPO_ROOT } from "../support/repo";
 import { Fixture } from "../support/sim-fixture";

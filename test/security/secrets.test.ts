@@ -25,7 +25,7 @@ import { ADMIN_ONLY, LATEST_TAILSCALE, SCENARIOS, SimulatedWindowsHost, scenario
 import { SimulatedHeadscale } from "../../simulator/headscale-api";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { stepValue } from "../../simulator/backends/pwsh/run-step";
+import { stepValue } from "../../simulator/backends/run-step";
 import { buildJoinScript } from "../../provider/scripts";
 import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";

@@ -2,10 +2,10 @@
  * Runs one step on a back end exactly as the SSH server would hand it over: the constant command
  * line, and the payload (the step's real script from provider/scripts, its params) on stdin.
  */
-import { stepScript } from "../../../provider/scripts";
-import type { StepName, StepTypes } from "../../../provider/scripts/catalogue";
-import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload, parseLine, type StepEnvelope, type StepProgress } from "../../../provider/transport/protocol";
-import type { HostBackend } from "../../backend";
+import { stepScript } from "../../provider/scripts";
+import type { StepName, StepTypes } from "../../provider/scripts/catalogue";
+import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload, parseLine, type StepEnvelope, type StepProgress } from "../../provider/transport/protocol";
+import type { HostBackend } from "../backend";
 
 export interface StepRun<T> {
   exitCode: number;
