@@ -127,6 +127,21 @@ describePwsh("the join step", () => {
     }
   });
 
+  test("a hanging tailscale up is killed once it outlives its timeout by the kill margin the step is given", async () => {
+    const host = await installedHost({ ...scenarioByName("clean-join-first-try"), join: ["hang"] });
+    try {
+      const result = await stepValue(host, "join", joinParams({ attempts: 1, timeoutSeconds: 1, upKillMarginSeconds: 2 }));
+      expect(result.attempts).toEqual([
+        { number: 1, class: "timeout", message: "stopped: C:\\Program Files\\Tailscale\\tailscale.exe timed out after 3 s", seconds: expect.any(Number) },
+      ]);
+      expect(result.attempts[0].seconds).toBeGreaterThanOrEqual(2.9);
+      expect(result.attempts[0].seconds).toBeLessThan(10);
+      await expectKeySafe(host);
+    } finally {
+      await host.dispose();
+    }
+  });
+
   test("in use by another session: pending-manual, the script admin-only at a new folder, then a person joins with it", async () => {
     const host = await installedHost("in-use-by-another-user");
     const params = joinParams({ attempts: 2, joinScriptPath: "C:\\Mesh Setup\\join-mesh.ps1" });

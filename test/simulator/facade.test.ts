@@ -10,7 +10,7 @@ import {
   type StepEnvelope,
   type StepProgress,
 } from "../../provider/transport/protocol";
-import { AUTH_KEY, joinScriptTextFor } from "./step-runner";
+import { AUTH_KEY, joinScriptTextFor } from "./backends/ts/step-runner";
 
 interface ExecOutput {
   exitCode: number | null;
