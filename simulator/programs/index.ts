@@ -7,6 +7,7 @@
  * answers its program stand-ins (native-program.ps1) from here.
  */
 import { TAILSCALE_EXE } from "../../provider/scripts/catalogue";
+import type { HostState } from "../host-state";
 import { legacyCommandLine, parseCommandLine } from "./command-line";
 import { icacls } from "./icacls";
 import { msiexec } from "./msiexec";
@@ -53,6 +54,16 @@ export function runProgram(start: ProgramStart, host: ProgramHost): ProgramAnswe
     case "winget":
       return winget(argv, run);
   }
+}
+
+/**
+ * Whether the host has the program: Tailscale's CLI once it is installed, winget where the host has
+ * it, Windows' own programs always. (The pwsh back end's Get-Command stand-in, system.ps1, says the same.)
+ */
+export function isInstalled(state: HostState, program: ProgramName): boolean {
+  if (program === "tailscale") return state.tailscale.installed;
+  if (program === "winget") return state.winget;
+  return true;
 }
 
 /** The program a script names ("msiexec.exe", "winget", the full path of tailscale.exe...), if it is one of these. */

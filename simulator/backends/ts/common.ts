@@ -7,7 +7,7 @@
  */
 import { POLICY_KEYS, SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, TAILSCALE_SERVICE, type JoinParams } from "../../../provider/scripts/catalogue";
 import type { HostState } from "../../host-state";
-import { programNamed, runProgram, type ProgramAnswer, type ProgramHost, type Session } from "../../programs";
+import { isInstalled, programNamed, runProgram, type ProgramAnswer, type ProgramHost, type Session } from "../../programs";
 import { serviceCommand, type ServiceCommand } from "../../programs/services";
 import { WindowsFileSystem, WindowsRegistry } from "../../windows-model";
 import type { Clock } from "./clock";
@@ -88,9 +88,9 @@ export class Script {
   }
 
   private start(filePath: string, args: readonly string[], session: Session): ProgramAnswer {
+    // Get-Command finds the program, or fails as PowerShell does.
     const program = programNamed(filePath);
-    const present = program === "tailscale" ? this.state.tailscale.installed : program === "winget" ? this.state.winget : program !== undefined;
-    if (program === undefined || !present) {
+    if (program === undefined || !isInstalled(this.state, program)) {
       throw new ScriptError(
         `The term '${filePath}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`,
         "System.Management.Automation.CommandNotFoundException",

@@ -4,6 +4,7 @@
  * (simulator/programs/msiexec.ts, winget.ts); this models what the script decides around them.
  */
 import type { InstallParams, InstallResult } from "../../../provider/scripts/catalogue";
+import { isInstalled } from "../../programs";
 import { PKGS_STABLE_URL, msiIndex, msiPackage, type MsiArchitecture } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
@@ -21,7 +22,7 @@ export async function install(script: Script, params: InstallParams): Promise<In
 
 async function installWithWinget(script: Script, params: InstallParams): Promise<InstallResult> {
   // Get-Command winget: missing over SSH or as SYSTEM more often than not.
-  if (!script.state.winget) {
+  if (!isInstalled(script.state, "winget")) {
     return { outcome: "failed", exitCode: null, message: "winget is not available on this host; use the msi install method", logTail: "" };
   }
   const args = ["install", "--id", "Tailscale.Tailscale", "--source", "winget", "--silent", "--accept-package-agreements", "--accept-source-agreements"];
