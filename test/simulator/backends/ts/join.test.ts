@@ -1,10 +1,12 @@
 /** The join step's model (simulator/backends/ts/join.ts): attempts, retries, classification, the join script. */
+import { createHash } from "node:crypto";
+import type { TsHostBackend } from "../../../../simulator/backends/ts";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES } from "../../../../provider/scripts/catalogue";
 import { ADMIN_ONLY, DEFAULT_READERS } from "../../../../simulator/host-state";
 import { tailnetAddressesFor } from "../../../../simulator/programs/tailscale-texts";
 import { SCENARIOS } from "../../../../simulator/scenarios";
 import { LOGIN_SERVER, installedBackend, joinParams, keyFilesIn, scenario } from "./fixtures";
-import { backendFor, execStep, runStep } from "./step-runner";
+import { AUTH_KEY, backendFor, execStep, runStep } from "./step-runner";
 
 describe("join", () => {
   it("joins on the first try: policy, service, addresses, no key file, no script", async () => {
@@ -32,6 +34,18 @@ describe("join", () => {
       /^"C:\\Program Files\\Tailscale\\tailscale.exe" up --login-server=\S+ --hostname=win-01 --unattended --accept-routes --timeout=30s --reset --auth-key=file:C:\\ProgramData\\MeshWindowsNode\\authkey-[0-9a-f]{32}\.txt$/,
     );
     expect(state.processLog).toContain('"C:\\Program Files\\Tailscale\\tailscale.exe" status --json');
+  });
+
+  it("keeps the record the pwsh back end keeps: the key only as a hash, what each program received, no exposure", async () => {
+    const backend = (await installedBackend("clean-join-first-try")) as TsHostBackend;
+    await runStep(backend, "join", joinParams());
+    const record = await backend.record();
+    expect(record.keyHashes).toEqual([createHash("sha256").update(AUTH_KEY).digest("hex")]);
+    expect(record.sshUpRuns).toBe(1);
+    const up = record.calls.find((call) => call.program === "tailscale" && call.argv[0] === "up");
+    expect(up?.argv.at(-1)).toMatch(/^--auth-key=file:C:\\ProgramData\\MeshWindowsNode\\authkey-[0-9a-f]{32}\.txt$/);
+    expect(record.calls.map((call) => call.program)).toEqual(["icacls", "msiexec", "tailscale", "icacls", "tailscale", "tailscale"]);
+    expect(record.exposures).toEqual([]);
   });
 
   it("joins on attempt 3 after two daemon-unreachable attempts, a progress line per attempt and per retry", async () => {
