@@ -13,7 +13,7 @@
 import { Client } from "ssh2";
 import { TAILSCALE_EXE } from "../provider/scripts/catalogue";
 import { initialHostState, LATEST_TAILSCALE, tailnetAddressesFor, type JoinBehaviour, type Scenario, type StepIo } from "../simulator";
-import { tailscaleUpRun } from "../simulator/tailscale-texts";
+import { tailscaleUpRun } from "../simulator/programs/tailscale-texts";
 import type { HostTiming } from "./timing";
 
 /** Where and as whom to connect; the same target ours uses. */

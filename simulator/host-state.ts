@@ -17,6 +17,8 @@ export interface HostState {
   powershellVersion: string;
   isAdmin: boolean;
   defaultShell: "cmd" | "powershell";
+  /** The processor architecture, as $env:PROCESSOR_ARCHITECTURE names it: the install step picks its MSI by it. */
+  architecture: "AMD64" | "ARM64" | "x86";
   winget: boolean;
   tailscale: {
     installed: boolean;
@@ -54,6 +56,7 @@ export function cleanHost(overrides: Partial<HostState> = {}): HostState {
     powershellVersion: "5.1.20348.2582",
     isAdmin: true,
     defaultShell: "cmd",
+    architecture: "AMD64",
     winget: true,
     tailscale: {
       installed: false,

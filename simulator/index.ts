@@ -15,14 +15,14 @@ import type { HostState } from "./host-state";
 import { initialHostState } from "./initial-state";
 import { scenarioByName, type Scenario } from "./scenarios";
 import { SimulatedSshServer, generateEd25519KeyPair, type SimulatorStats } from "./ssh-server";
-import { tsBackendFactory, type RealDurations } from "./ts-backend";
+import { tsBackendFactory, type RealDurations } from "./backends/ts";
 
 export type { InteractiveRun, StepIo } from "./backend";
-export type { RealDurations } from "./ts-backend";
+export type { RealDurations } from "./backends/ts";
 export { ADMIN_ONLY, cleanHost, type HostState } from "./host-state";
 export { initialHostState } from "./initial-state";
 export { LATEST_TAILSCALE, OLD_TAILSCALE, SCENARIOS, scenarioByName, type JoinBehaviour, type Scenario } from "./scenarios";
-export { tailnetAddressesFor } from "./tailscale-texts";
+export { tailnetAddressesFor } from "./programs/tailscale-texts";
 
 export interface SimulatedHostOptions {
   /** A row of the scenario table, or its name. */
@@ -149,7 +149,7 @@ export class SimulatedWindowsHost {
 function backendFactory(options: SimulatedHostOptions): BackendFactory {
   if ((options.backend ?? "ts") === "ts") return tsBackendFactory({ maxRealSleepMs: options.maxRealSleepMs, realDurations: options.realDurations });
   // Loaded only when asked for, so the simulator works on machines without pwsh.
-  const pwsh = require("./pwsh-backend") as { createPwshBackend?: BackendFactory };
-  if (!pwsh.createPwshBackend) throw new Error("simulator/pwsh-backend does not export createPwshBackend");
+  const pwsh = require("./backends/pwsh") as { createPwshBackend?: BackendFactory };
+  if (!pwsh.createPwshBackend) throw new Error("simulator/backends/pwsh does not export createPwshBackend");
   return pwsh.createPwshBackend;
 }

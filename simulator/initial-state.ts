@@ -6,7 +6,7 @@
  */
 import { cleanHost, type HostState } from "./host-state";
 import type { Scenario } from "./scenarios";
-import { UNINSTALL_KEY_ROOT, tailscaleUninstallEntry } from "./tailscale-texts";
+import { UNINSTALL_KEY_ROOT, tailscaleUninstallEntry } from "./programs/msiexec";
 import { WindowsRegistry } from "./windows-model";
 
 export function initialHostState(scenario: Scenario): HostState {

@@ -47,6 +47,7 @@ const SCHEMAS = {
     attempts: z.number().int().min(1),
     retryDelaySeconds: z.number().min(0),
     timeoutSeconds: z.number().positive(),
+    upKillMarginSeconds: z.number().min(0),
     rules: z.array(failureRule),
     stateDir: windowsPath,
     joinScriptPath: windowsPath,

@@ -6,7 +6,7 @@ const fs = require("fs");
 const path = require("path");
 
 const outDir = process.argv[2];
-const folders = { dist: [["provider", "scripts"]], build: [["provider", "scripts"], ["simulator", "pwsh"]] }[outDir];
+const folders = { dist: [["provider", "scripts"]], build: [["provider", "scripts"], ["simulator", "backends", "pwsh"]] }[outDir];
 if (!folders) throw new Error(`usage: node tools/copy-assets.js dist|build (got ${outDir})`);
 
 for (const dir of folders) {

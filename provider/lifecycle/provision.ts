@@ -8,6 +8,7 @@ import type { ControlServerClient } from "../control";
 import {
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
+  UP_KILL_MARGIN_SECONDS,
   type JoinParams,
   type JoinResult,
   type ProbeResult,
@@ -159,6 +160,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
     attempts: inputs.joinAttempts,
     retryDelaySeconds: inputs.joinRetryDelaySeconds,
     timeoutSeconds: inputs.joinTimeoutSeconds,
+    upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: inputs.joinScriptPath,

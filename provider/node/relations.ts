@@ -4,6 +4,7 @@
  * step timeout long enough for the join it must hold). Values unknown during preview count as given.
  */
 import { credentialProblem } from "../control/credentials";
+import { UP_KILL_MARGIN_SECONDS } from "../scripts/catalogue";
 import { DEFAULTS } from "./defaults";
 import { CONTROL_SERVER_KIND } from "./spec/control-server";
 import { INSTALL_METHOD } from "./spec/inputs";
@@ -13,8 +14,6 @@ import { isRecord, isUnknown } from "./unknown";
 
 /** Longest time Windows may take to restart the Tailscale service before the first attempt. */
 const SERVICE_RESTART_SECONDS = 60;
-/** The join step kills `tailscale up` this long after its own --timeout (catalogue.ts, join step 4). */
-const UP_KILL_MARGIN_SECONDS = 15;
 
 const INSTALL_METHODS = INSTALL_METHOD.values.map((v) => v.value);
 const CONTROL_SERVER_KINDS = CONTROL_SERVER_KIND.values.map((v) => v.value as "headscale" | "tailscale");

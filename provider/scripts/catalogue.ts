@@ -20,6 +20,12 @@ export const POLICY_KEYS = ["HKLM:\\SOFTWARE\\Policies\\Tailscale", "HKLM:\\SOFT
 export const SID_ADMINISTRATORS = "S-1-5-32-544";
 export const SID_SYSTEM = "S-1-5-18";
 export const SID_USERS = "S-1-5-32-545";
+/**
+ * How long the join step lets `tailscale up` outlive its own --timeout before it kills the CLI. The
+ * join step receives it as data (JoinParams.upKillMarginSeconds); the input check counts it in the
+ * join step's time budget, and the simulator's person waits as long at the join script.
+ */
+export const UP_KILL_MARGIN_SECONDS = 15;
 
 // ---------------------------------------------------------------- failure classes
 
@@ -101,7 +107,8 @@ export interface Attempt {
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
  *             returns failed/service-not-running (nothing else written);
  *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
- *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds + 15 s),
+ *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
+ *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
  *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
  *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
@@ -164,6 +171,8 @@ export interface JoinParams {
   attempts: number;
   retryDelaySeconds: number;
   timeoutSeconds: number;
+  /** How long `tailscale up` may outlive its own timeout before the step kills it (UP_KILL_MARGIN_SECONDS). */
+  upKillMarginSeconds: number;
   rules: readonly FailureRule[];
   stateDir: string;
   joinScriptPath: string;

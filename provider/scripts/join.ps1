@@ -83,8 +83,8 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
     $keyFile = Join-MeshPath -Directory $Params.stateDir -Name ('authkey-' + [guid]::NewGuid().ToString('N') + '.txt')
     try {
         Write-MeshFile -Path $keyFile -Text $Params.authKey
-        # Killed if it outlives its own --timeout by 15 s.
-        $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList ($upArguments + "--auth-key=file:$keyFile") -TimeoutSeconds ($Params.timeoutSeconds + 15)
+        # Killed if it outlives its own --timeout by the margin the provider gives.
+        $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList ($upArguments + "--auth-key=file:$keyFile") -TimeoutSeconds ($Params.timeoutSeconds + $Params.upKillMarginSeconds)
     } finally {
         Remove-Item -LiteralPath $keyFile -Force -ErrorAction SilentlyContinue
     }

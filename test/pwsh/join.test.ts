@@ -5,13 +5,14 @@
  */
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { WINDOW_CLOSED_EXIT_CODE, tailnetAddressesFor } from "../../simulator/tailscale-texts";
+import { WINDOW_CLOSED_EXIT_CODE } from "../../simulator/programs/powershell";
+import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
 
@@ -32,7 +33,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 3, retryDelaySeconds: 0, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */
@@ -121,6 +122,21 @@ describePwsh("the join step", () => {
       expect(state.tailscale.service).toEqual({ status: "Stopped", startType: "Automatic" });
       expect((await host.record()).calls.filter((call) => call.program === "tailscale")).toEqual([]);
       await expectKeySafe(host, state);
+    } finally {
+      await host.dispose();
+    }
+  });
+
+  test("a hanging tailscale up is killed once it outlives its timeout by the kill margin the step is given", async () => {
+    const host = await installedHost({ ...scenarioByName("clean-join-first-try"), join: ["hang"] });
+    try {
+      const result = await stepValue(host, "join", joinParams({ attempts: 1, timeoutSeconds: 1, upKillMarginSeconds: 2 }));
+      expect(result.attempts).toEqual([
+        { number: 1, class: "timeout", message: "stopped: C:\\Program Files\\Tailscale\\tailscale.exe timed out after 3 s", seconds: expect.any(Number) },
+      ]);
+      expect(result.attempts[0].seconds).toBeGreaterThanOrEqual(2.9);
+      expect(result.attempts[0].seconds).toBeLessThan(10);
+      await expectKeySafe(host);
     } finally {
       await host.dispose();
     }

@@ -1,13 +1,14 @@
 /**
  * probe and install, run in real pwsh on the simulated host: the provider's own scripts, the
- * bootstrap, and Windows stand-ins (simulator/pwsh). Skipped loudly without pwsh (failed in CI).
+ * bootstrap, and Windows stand-ins (simulator/backends/pwsh). Skipped loudly without pwsh (failed in CI).
  */
 import { ADMIN_ONLY, cleanHost, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep, stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { LATEST_TAILSCALE, OLD_TAILSCALE, scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tailnetAddressesFor, tailscaleUninstallEntry } from "../../simulator/tailscale-texts";
+import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
+import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";

@@ -8,7 +8,7 @@ import { createNode } from "../../provider/lifecycle/provision";
 import { readNode } from "../../provider/lifecycle/inspect";
 import { deleteNode } from "../../provider/lifecycle/remove";
 import { ADMIN_ONLY, initialHostState, scenarioByName } from "../../simulator";
-import { PwshHostBackend } from "../../simulator/pwsh-backend";
+import { PwshHostBackend } from "../../simulator/backends/pwsh";
 import { startSshd, type RealSshd } from "../support/sshd";
 import { toolsPresent } from "../support/tools";
 

@@ -6,14 +6,14 @@
  * Skipped loudly without pwsh (failed in CI).
  */
 import { stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, type JoinParams } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { runStep } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { runStep } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { deliveredArguments } from "../../simulator/pwsh/windows-command-line";
+import { deliveredArguments } from "../../simulator/programs/command-line";
 import { toolsPresent } from "../support/tools";
 import { findStepScriptProblems } from "../scripts/powershell-51";
 
@@ -28,6 +28,7 @@ const JOIN: JoinParams = {
   attempts: 1,
   retryDelaySeconds: 0,
   timeoutSeconds: 30,
+  upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
   rules: FAILURE_RULES,
   stateDir: STATE_DIR,
   joinScriptPath: "C:\\temp\\join-mesh.ps1",

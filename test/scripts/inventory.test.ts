@@ -16,7 +16,7 @@ const generator = require(join(root, "tools", "powershell-51-inventory.js")) as 
   formatInventory: (derived: unknown) => string;
 };
 /** Where the simulator's Windows stand-ins live. */
-const STAND_IN_DIR = join(root, "simulator", "pwsh");
+const STAND_IN_DIR = join(root, "simulator", "backends", "pwsh");
 
 /**
  * Parameters a stand-in may declare beyond the inventory: dynamic parameters of providers other than

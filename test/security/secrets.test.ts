@@ -28,10 +28,10 @@ import type { ControlServerInput } from "../../provider/node/types";
 import { SimulatedHeadscale } from "../../simulator/headscale-api";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 import { initialHostState } from "../../simulator/initial-state";
-import { createPwshBackend, type PwshHostBackend } from "../../simulator/pwsh-backend";
-import { stepValue } from "../../simulator/pwsh/run-step";
+import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
+import { stepValue } from "../../simulator/backends/run-step";
 import { buildJoinScript } from "../../provider/scripts";
-import { FAILURE_RULES } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
 import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
@@ -449,7 +449,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, attempts: 1, retryDelaySeconds: 0, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);

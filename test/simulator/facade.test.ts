@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Client, type ConnectConfig } from "ssh2";
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, type JoinParams } from "../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../simulator";
 import {
   PROTOCOL_VERSION,
@@ -10,7 +10,7 @@ import {
   type StepEnvelope,
   type StepProgress,
 } from "../../provider/transport/protocol";
-import { AUTH_KEY, joinScriptTextFor } from "./step-runner";
+import { AUTH_KEY, joinScriptTextFor } from "./backends/ts/step-runner";
 
 interface ExecOutput {
   exitCode: number | null;
@@ -76,6 +76,7 @@ function joinParams(): JoinParams {
     attempts: 3,
     retryDelaySeconds: 5,
     timeoutSeconds: 30,
+    upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,

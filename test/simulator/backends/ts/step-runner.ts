@@ -2,12 +2,12 @@
  * Drives a HostBackend the way the SSH server does (one exec per step, the payload on stdin) and
  * reads back what it printed, so step models are tested without SSH.
  */
-import { buildJoinScript } from "../../provider/scripts";
-import type { StepName, StepTypes } from "../../provider/scripts/catalogue";
-import type { HostBackend } from "../../simulator/backend";
-import { initialHostState } from "../../simulator/initial-state";
-import { scenarioByName, type Scenario } from "../../simulator/scenarios";
-import { tsBackendFactory } from "../../simulator/ts-backend";
+import { buildJoinScript } from "../../../../provider/scripts";
+import type { StepName, StepTypes } from "../../../../provider/scripts/catalogue";
+import type { HostBackend } from "../../../../simulator/backend";
+import { initialHostState } from "../../../../simulator/initial-state";
+import { scenarioByName, type Scenario } from "../../../../simulator/scenarios";
+import { tsBackendFactory } from "../../../../simulator/backends/ts";
 import {
   PROTOCOL_VERSION,
   STEP_COMMAND_LINE,
@@ -15,7 +15,7 @@ import {
   parseLine,
   type StepEnvelope,
   type StepProgress,
-} from "../../provider/transport/protocol";
+} from "../../../../provider/transport/protocol";
 
 /** Modelled waits pause 1 ms at most: the tests check modelled time, not wall time. */
 const createBackend = tsBackendFactory({ maxRealSleepMs: 1 });

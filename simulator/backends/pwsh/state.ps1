@@ -1,8 +1,8 @@
 # The simulated host's state and the helpers every stand-in shares (pwsh 7, simulator only).
 # The state is HostState (host-state.ts) as JSON in the sandbox; stand-ins read it, change it and
-# write it back on every call, so the simulated native programs (served by pwsh-backend.ts) and the
-# stand-ins always see one state. Set by the prelude header (pwsh-backend.ts): $SimStatePath,
-# $SimRecordPath, $SimScenarioPath, $SimProgramDir, $SimDefaultReaders, $SimUsersSid, $SimTailscaleExe.
+# write it back on every call, so the simulated native programs (served by backends/pwsh/index.ts) and the
+# stand-ins always see one state. Set by the prelude header (backends/pwsh/index.ts): $SimStatePath,
+# $SimRecordPath, $SimProgramDir, $SimDefaultReaders, $SimUsersSid, $SimTailscaleExe.
 # Each stand-in for a cmdlet begins with Set-StrictMode -Off: a cmdlet is compiled code, which the
 # calling script's strict mode does not reach; the stand-in must not inherit it either.
 

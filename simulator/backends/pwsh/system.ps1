@@ -1,7 +1,7 @@
 # The rest of the Windows the steps touch: the operating system, the host program, the current user,
 # network adapters, the web (pkgs.tailscale.com), processes, the programs (native-program.ps1), and
 # the cmdlets that differ between Windows PowerShell 5.1 and pwsh 7. Parameter sets are 5.1's.
-# Set by the prelude header: $SimProgramDir, $SimLatestVersion.
+# Set by the prelude header: $SimProgramDir, $SimMsiIndex (JSON).
 
 # ---------------------------------------------------------------- operating system, host, user
 
@@ -131,13 +131,12 @@ function Invoke-SimWeb($Bound, [string]$Command) {
         throw [NotSupportedException]::new("The response content cannot be parsed because the Internet Explorer engine is not available, or Internet Explorer's first-launch configuration is not complete. Specify the UseBasicParsing parameter and try again.")
     }
     if ($uri -match '^https://pkgs\.tailscale\.com/stable/\?(.*&)?mode=json') {
-        return [pscustomobject]@{
-            Tarballs = [pscustomobject]@{}; TarballsVersion = $SimLatestVersion; MSIsVersion = $SimLatestVersion
-            MSIs = [pscustomobject]@{ amd64 = "tailscale-setup-$SimLatestVersion-amd64.msi"; arm64 = "tailscale-setup-$SimLatestVersion-arm64.msi"; x86 = "tailscale-setup-$SimLatestVersion-x86.msi" }
-        }
+        # The index is the one model's (simulator/programs/pkgs.ts), handed over by the prelude.
+        return Microsoft.PowerShell.Utility\ConvertFrom-Json -InputObject $SimMsiIndex
     }
     if ($uri -match '^https?://[^/]+/[^?#]+\.msi(\?[^#]*)?$' -and $Bound['OutFile']) {
         $state = Read-SimState
+        # As msiPackage (pkgs.ts): the package carries its URL, from which msiexec reads its version.
         Write-SimFile -State $state -Path (ConvertTo-SimPath -Path $Bound['OutFile']) -Content "MSI package from $uri"
         Save-SimState -State $state
         return

@@ -3,7 +3,7 @@
  * exactly what Invoke-MeshNative (common.ps1) refuses, and everything else arrives intact.
  */
 import fc from "fast-check";
-import { deliveredArguments, legacyCommandLine, parseCommandLine } from "../../simulator/pwsh/windows-command-line";
+import { deliveredArguments, legacyCommandLine, parseCommandLine } from "../../../simulator/programs/command-line";
 
 const PROGRAM = "C:\\Program Files\\Tailscale\\tailscale.exe";
 

@@ -1,38 +1,18 @@
-# Service cmdlets for the one service modelled, Tailscale (HostState.tailscale.service; null = not
-# installed). The scenario's service.startFails makes every start fail as Windows reports it.
-# Parameter sets are Windows PowerShell 5.1's (no AutomaticDelayedStart, no -Credential).
+# Service cmdlets for the one service modelled, Tailscale. What they do to the host is not decided
+# here: the service manager is modelled once for both back ends (simulator/programs/services.ts), and
+# each cmdlet asks it through the program socket (the program stand-in, copied as service-manager.ps1 into
+# the sandbox's programs folder), then writes what it answers: the service, or the error Windows
+# writes. Parameter sets are Windows PowerShell 5.1's (no AutomaticDelayedStart, no -Credential).
 
-function Get-SimService($State, [string]$Name) {
-    if ($null -eq $State.tailscale.service -or -not [string]::Equals($Name, 'Tailscale', [StringComparison]::OrdinalIgnoreCase)) { return $null }
-    [pscustomobject]@{
-        Name = 'Tailscale'; ServiceName = 'Tailscale'; DisplayName = 'Tailscale'
-        Status = $State.tailscale.service.status; StartType = $State.tailscale.service.startType
+function Invoke-SimServiceManager([string]$Command, [string]$Name, [string]$StartupType = '') {
+    # Returns the service after the command, or $null after writing the cmdlet's (non-terminating) error.
+    $answer = (& ([IO.Path]::Combine($SimProgramDir, 'service-manager.ps1')) $Command $Name $StartupType) -join "`n" | Microsoft.PowerShell.Utility\ConvertFrom-Json
+    if ($null -ne $answer.error) {
+        Write-SimError -Message $answer.error.message -Category $answer.error.category -Id $answer.error.id -Target $Name
+        return $null
     }
-}
-
-function Write-SimServiceNotFound([string]$Name) {
-    Write-SimError -Message "Cannot find any service with service name '$Name'." -Category ObjectNotFound -Id 'NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand' -Target $Name
-}
-
-function Set-SimServiceStatus([string]$Name, [string]$Status, [string]$Command) {
-    # Returns the service after the change, or $null after writing the error Windows would write.
-    $state = Read-SimState
-    $service = Get-SimService -State $state -Name $Name
-    if ($null -eq $service) { Write-SimServiceNotFound -Name $Name; return $null }
-    if ($Status -eq 'Running') {
-        $scenario = [IO.File]::ReadAllText($SimScenarioPath) | Microsoft.PowerShell.Utility\ConvertFrom-Json -AsHashtable
-        $fails = $null -ne $scenario['service'] -and $scenario['service']['startFails']
-        if ($fails -or $state.tailscale.service.startType -eq 'Disabled') {
-            $state.tailscale.service.status = 'Stopped'
-            Save-SimState -State $state
-            $message = if ($Command -eq 'Restart-Service') { "Failed to start service 'Tailscale (Tailscale)'." } else { "Service 'Tailscale (Tailscale)' cannot be started due to the following error: Cannot start service Tailscale on computer '.'." }
-            Write-SimError -Message $message -Category OpenError -Id "CouldNotStartService,Microsoft.PowerShell.Commands.$($Command -replace '-', '')Command" -Target $service
-            return $null
-        }
-    }
-    $state.tailscale.service.status = $Status
-    Save-SimState -State $state
-    Get-SimService -State $state -Name $Name
+    $service = $answer.service
+    [pscustomobject]@{ Name = $service.name; ServiceName = $service.name; DisplayName = $service.name; Status = $service.status; StartType = $service.startType }
 }
 
 function Get-Service {
@@ -48,11 +28,7 @@ function Get-Service {
     process {
         Set-StrictMode -Off
         Assert-SimSupported $PSBoundParameters 'Get-Service' @('Name')
-        $state = Read-SimState
-        foreach ($serviceName in $Name) {
-            $service = Get-SimService -State $state -Name $serviceName
-            if ($null -eq $service) { Write-SimServiceNotFound -Name $serviceName } else { $service }
-        }
+        foreach ($serviceName in $Name) { Invoke-SimServiceManager -Command 'Get-Service' -Name $serviceName }
     }
 }
 
@@ -70,14 +46,7 @@ function Set-Service {
     process {
         Set-StrictMode -Off
         Assert-SimSupported $PSBoundParameters 'Set-Service' @('Name', 'StartupType')
-        $state = Read-SimState
-        $service = Get-SimService -State $state -Name $Name
-        if ($null -eq $service) {
-            Write-SimError -Message "Service $Name was not found on computer '.'." -Category ObjectNotFound -Id 'InvalidOperationException,Microsoft.PowerShell.Commands.SetServiceCommand' -Target $Name
-            return
-        }
-        if ($StartupType) { $state.tailscale.service.startType = $StartupType }
-        Save-SimState -State $state
+        $null = Invoke-SimServiceManager -Command 'Set-Service' -Name $Name -StartupType $StartupType
     }
 }
 
@@ -93,7 +62,7 @@ function Start-Service {
         Set-StrictMode -Off
         Assert-SimSupported $PSBoundParameters 'Start-Service' @('Name', 'InputObject', 'PassThru')
         foreach ($serviceName in @($Name) + @($InputObject | ForEach-Object { $_.Name }) | Where-Object { $_ }) {
-            $service = Set-SimServiceStatus -Name $serviceName -Status 'Running' -Command 'Start-Service'
+            $service = Invoke-SimServiceManager -Command 'Start-Service' -Name $serviceName
             if ($PassThru -and $service) { $service }
         }
     }
@@ -111,7 +80,7 @@ function Stop-Service {
         Set-StrictMode -Off
         Assert-SimSupported $PSBoundParameters 'Stop-Service' @('Name', 'InputObject', 'Force', 'PassThru')
         foreach ($serviceName in @($Name) + @($InputObject | ForEach-Object { $_.Name }) | Where-Object { $_ }) {
-            $service = Set-SimServiceStatus -Name $serviceName -Status 'Stopped' -Command 'Stop-Service'
+            $service = Invoke-SimServiceManager -Command 'Stop-Service' -Name $serviceName
             if ($PassThru -and $service) { $service }
         }
     }
@@ -129,8 +98,7 @@ function Restart-Service {
         Set-StrictMode -Off
         Assert-SimSupported $PSBoundParameters 'Restart-Service' @('Name', 'InputObject', 'Force', 'PassThru')
         foreach ($serviceName in @($Name) + @($InputObject | ForEach-Object { $_.Name }) | Where-Object { $_ }) {
-            if ($null -eq (Set-SimServiceStatus -Name $serviceName -Status 'Stopped' -Command 'Restart-Service')) { continue }
-            $service = Set-SimServiceStatus -Name $serviceName -Status 'Running' -Command 'Restart-Service'
+            $service = Invoke-SimServiceManager -Command 'Restart-Service' -Name $serviceName
             if ($PassThru -and $service) { $service }
         }
     }

@@ -1,0 +1,82 @@
+/**
+ * The TypeScript model of provider/scripts/install.ps1: installs or upgrades Tailscale from its MSI
+ * (the default) or with winget. The installers themselves are the one program model's
+ * (simulator/programs/msiexec.ts, winget.ts); this models what the script decides around them.
+ */
+import type { InstallParams, InstallResult } from "../../../provider/scripts/catalogue";
+import { isInstalled } from "../../programs";
+import { PKGS_STABLE_URL, msiIndex, msiPackage, type MsiArchitecture } from "../../programs/pkgs";
+import { joinPath } from "../../windows-model";
+import type { NativeRun, Script } from "./common";
+
+/** install.ps1 stops an installer after this long. */
+const INSTALLER_TIMEOUT_SECONDS = 900;
+/** Lines of install.log returned when msiexec fails (Get-Content -Tail 40). */
+const LOG_TAIL_LINES = 40;
+
+export async function install(script: Script, params: InstallParams): Promise<InstallResult> {
+  script.requireAdmin(params.stateDir);
+  await script.ensureProtectedDir(params.stateDir);
+  return params.method === "winget" ? installWithWinget(script, params) : installWithMsi(script, params);
+}
+
+async function installWithWinget(script: Script, params: InstallParams): Promise<InstallResult> {
+  // Get-Command winget: missing over SSH or as SYSTEM more often than not.
+  if (!isInstalled(script.state, "winget")) {
+    return { outcome: "failed", exitCode: null, message: "winget is not available on this host; use the msi install method", logTail: "" };
+  }
+  const args = ["install", "--id", "Tailscale.Tailscale", "--source", "winget", "--silent", "--accept-package-agreements", "--accept-source-agreements"];
+  if (params.version) args.push("--version", params.version);
+  script.progress("installing Tailscale with winget");
+  const run = await script.native("winget", args, INSTALLER_TIMEOUT_SECONDS, script.host.clock.durations.installMs);
+  if (run.exitCode !== 0) return { outcome: "failed", exitCode: run.exitCode, message: `winget install failed (exit code ${run.exitCode})`, logTail: run.output };
+  return installed(script, 0);
+}
+
+async function installWithMsi(script: Script, params: InstallParams): Promise<InstallResult> {
+  const msi = joinPath(params.stateDir, "tailscale-setup.msi");
+  const log = joinPath(params.stateDir, "install.log");
+  const url = params.msiUrl ?? msiUrl(script, params.version);
+  const args = ["/i", msi, "/quiet", "/norestart", "/qn", "/L*v", log, "TS_UNATTENDEDMODE=always", "TS_NOLAUNCH=1"];
+  if (params.loginServer) args.push(`TS_LOGINURL=${params.loginServer}`);
+  let run: NativeRun;
+  try {
+    script.progress(`downloading ${url}`);
+    script.files.writeFile(msi, msiPackage(url));
+    script.progress("running the Tailscale installer");
+    run = await script.native("msiexec.exe", args, INSTALLER_TIMEOUT_SECONDS, script.host.clock.durations.installMs);
+  } finally {
+    // A killed process never reaches its `finally`.
+    if (!script.signal.aborted) script.files.deleteFile(msi);
+  }
+  if (run.exitCode === 0 || run.exitCode === 3010) {
+    script.files.deleteFile(log);
+    return installed(script, run.exitCode);
+  }
+  const message =
+    run.exitCode === null
+      ? `msiexec did not finish within ${INSTALLER_TIMEOUT_SECONDS} s and was stopped; its log is ${log}`
+      : `msiexec failed (exit code ${run.exitCode}); its log is ${log}`;
+  const logText = script.files.readFile(log);
+  return { outcome: "failed", exitCode: run.exitCode, message, logTail: logText === undefined ? "" : tailOf(logText, LOG_TAIL_LINES) };
+}
+
+/**
+ * The MSI for the host's architecture ($env:PROCESSOR_ARCHITECTURE: ARM64, x86, else amd64), at the
+ * version asked for, or the latest the stable index names.
+ */
+function msiUrl(script: Script, version: string | null): string {
+  const arch: MsiArchitecture = script.state.architecture === "ARM64" ? "arm64" : script.state.architecture === "x86" ? "x86" : "amd64";
+  if (version) return `${PKGS_STABLE_URL}tailscale-setup-${version}-${arch}.msi`;
+  return PKGS_STABLE_URL + msiIndex(script.host.scenario).MSIs[arch];
+}
+
+async function installed(script: Script, exitCode: number): Promise<InstallResult> {
+  const version = (await script.tailscaleVersion()) ?? "";
+  return { outcome: "installed", version, exitCode, rebootRequired: exitCode === 3010 };
+}
+
+/** Get-Content -Tail n, joined with "\n". */
+function tailOf(text: string, lines: number): string {
+  return text.replace(/\r?\n$/, "").split(/\r?\n/).slice(-lines).join("\n");
+}

@@ -1,0 +1,31 @@
+/** The TypeScript model of provider/scripts/probe.ps1: what the host looks like now. Changes nothing. */
+import type { ProbeParams, ProbeResult } from "../../../provider/scripts/catalogue";
+import type { Script } from "./common";
+
+export async function probe(script: Script, params: ProbeParams): Promise<ProbeResult> {
+  const { state } = script;
+  let service: ProbeResult["service"] = null;
+  try {
+    const { status, startType } = script.service("Get-Service");
+    service = { status, startType };
+  } catch {
+    // -ErrorAction SilentlyContinue: no service.
+  }
+  return {
+    computerName: state.computerName,
+    os: { ...state.os },
+    powershellVersion: state.powershellVersion,
+    isAdmin: state.isAdmin,
+    tailscale: { installed: state.tailscale.installed, version: await script.tailscaleVersion() },
+    service,
+    policy: {
+      loginUrl: script.policyValue("LoginURL"),
+      unattendedMode: script.policyValue("UnattendedMode"),
+      hostname: script.policyValue("Hostname"),
+    },
+    joinScriptPresent: script.files.fileExists(params.joinScriptPath),
+    keyFiles: script.keyFiles(params.stateDir),
+    tailscaleIps: [...state.adapterIps],
+    wingetAvailable: state.winget,
+  };
+}

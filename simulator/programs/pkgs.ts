@@ -1,0 +1,36 @@
+/**
+ * pkgs.tailscale.com as the install step sees it: the stable index (`?mode=json&os=windows`), which
+ * names one MSI per architecture for the latest version, and the packages it serves. A package
+ * carries its URL, so msiexec can tell which version it installs. Both back ends use this one model:
+ * the TypeScript install model reads the index from here, and the pwsh back end hands the same index
+ * to its web stand-in (system.ps1).
+ */
+import { LATEST_TAILSCALE, type Scenario } from "../scenarios";
+
+export const PKGS_STABLE_URL = "https://pkgs.tailscale.com/stable/";
+
+/** The architectures Tailscale publishes an MSI for, as the index names them. */
+export const MSI_ARCHITECTURES = ["amd64", "arm64", "x86"] as const;
+export type MsiArchitecture = (typeof MSI_ARCHITECTURES)[number];
+
+export interface MsiIndex {
+  MSIsVersion: string;
+  MSIs: Record<MsiArchitecture, string>;
+}
+
+/** The index: the latest stable version is the one the scenario's installer leaves, else LATEST_TAILSCALE. */
+export function msiIndex(scenario: Scenario): MsiIndex {
+  const version = scenario.installer?.installsVersion ?? LATEST_TAILSCALE;
+  const msis = Object.fromEntries(MSI_ARCHITECTURES.map((arch) => [arch, `tailscale-setup-${version}-${arch}.msi`]));
+  return { MSIsVersion: version, MSIs: msis as Record<MsiArchitecture, string> };
+}
+
+/** What a download of `url` leaves on disk. */
+export function msiPackage(url: string): string {
+  return `MSI package from ${url}`;
+}
+
+/** The version a package holds, read from the MSI's file name in it; undefined for a package from elsewhere. */
+export function packageVersion(content: string): string | undefined {
+  return /tailscale-setup-(\d[0-9A-Za-z.+-]*?)-(?:amd64|arm64|x86)\.msi/.exec(content)?.[1];
+}

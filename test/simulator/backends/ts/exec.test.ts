@@ -1,0 +1,77 @@
+/** One exec on the TypeScript back end (simulator/backends/ts/exec.ts): the wire, as the bootstrap speaks it. */
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, SID_ADMINISTRATORS, SID_SYSTEM } from "../../../../provider/scripts/catalogue";
+import { PROGRESS_MARK, PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../../../provider/transport/protocol";
+import { SCENARIOS } from "../../../../simulator/scenarios";
+import { cleanupParams, installParams, installedBackend, joinParams, keyFilesIn, scenario } from "./fixtures";
+import { AUTH_KEY, backendFor, execRaw, execStep } from "./step-runner";
+
+describe("the wire", () => {
+  it("answers an unknown step, malformed params and a wrong protocol version like a script error", async () => {
+    const backend = await backendFor("clean-join-first-try");
+    const before = await backend.state();
+    const unknown = await execStep(backend, "format-disk", {});
+    const malformed = await execStep(backend, "join", { ...joinParams(), attempts: "three", stateDir: "relative\\dir" });
+    const wrongVersion = await execRaw(backend, Buffer.from(JSON.stringify({ v: 99, step: "probe", script: "", params: {} })).toString("base64"));
+    const garbage = await execRaw(backend, "not base64 json!");
+    for (const output of [unknown, malformed, wrongVersion, garbage]) {
+      expect(output.exitCode).toBe(1);
+      expect(output.lines).toHaveLength(1);
+      expect(output.envelope).toMatchObject({ ok: false, error: { message: expect.any(String), type: expect.any(String) } });
+    }
+    expect(JSON.stringify(malformed.envelope)).toMatch(/attempts.*stateDir/);
+    expect(JSON.stringify(malformed.envelope)).not.toContain(AUTH_KEY);
+    expect(await backend.state()).toEqual(before);
+  });
+
+  it("fails every changing step on a host where the SSH user is not an administrator", async () => {
+    const backend = await backendFor(scenario({ host: { isAdmin: false } }));
+    for (const [step, params] of [
+      ["install", installParams()],
+      ["join", joinParams()],
+      ["cleanup", cleanupParams()],
+    ] as const) {
+      const output = await execStep(backend, step, params);
+      expect(output.envelope).toMatchObject({ ok: false, error: { type: "System.UnauthorizedAccessException" } });
+    }
+    expect((await backend.state()).processLog).toEqual([]);
+  });
+
+  it("prints nothing more once the channel closes mid-step", async () => {
+    const backend = await installedBackend(scenario({ join: ["hang"] }));
+    const aborter = new AbortController();
+    const lines: string[] = [];
+    const stdout = (line: string) => {
+      lines.push(line);
+      aborter.abort();
+    };
+    const payload = encodePayload({ v: PROTOCOL_VERSION, step: "join", script: "", params: joinParams() });
+    await backend.exec(STEP_COMMAND_LINE, payload, { stdout, stderr: () => undefined, signal: aborter.signal });
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(PROGRESS_MARK)).toBe(true);
+    // Killed with the process, the step's `finally` never ran: the key file stays for cleanup.
+    expect(keyFilesIn(await backend.state())).toHaveLength(1);
+  });
+
+  it("never lets the auth key reach a command line, a progress line or a result line, in any scenario", async () => {
+    for (const row of SCENARIOS) {
+      const backend = await installedBackend(row);
+      const lines = [
+        ...(await execStep(backend, "join", joinParams())).lines,
+        ...(await execStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR })).lines,
+        ...(await execStep(backend, "cleanup", cleanupParams({ logout: true }))).lines,
+      ];
+      const decoded = lines.map((line) => Buffer.from(line.slice(line.indexOf(":") + 1), "base64").toString("utf8"));
+      const state = await backend.state();
+      for (const text of [...decoded, ...state.processLog]) expect(text).not.toContain(AUTH_KEY);
+      expect(keyFilesIn(state)).toEqual([]);
+    }
+  });
+
+  it("returns deep copies of its state", async () => {
+    const backend = await backendFor("clean-join-first-try");
+    const first = await backend.state();
+    first.files["C:\\x.txt"] = { content: "x", readers: [SID_ADMINISTRATORS, SID_SYSTEM] };
+    first.tailscale.installed = true;
+    expect(await backend.state()).toEqual(await (await backendFor("clean-join-first-try")).state());
+  });
+});
