@@ -3,6 +3,7 @@
  * argument: a step given malformed parameters fails as a script error instead of guessing.
  */
 import { z } from "zod";
+import { INSTALL } from "../provider/node/spec/inputs";
 import type { StepName, StepTypes } from "../provider/scripts/catalogue";
 import { isAbsoluteWindowsPath } from "./windows-model";
 
@@ -34,9 +35,9 @@ const policy = z.object({
 const SCHEMAS = {
   probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath }),
   install: z.object({
+    // Every install option the node declares travels as text or null (catalogue InstallFields).
+    ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
     method: z.enum(["msi", "winget"]),
-    version: nullableText,
-    msiUrl: nullableText,
     loginServer: nullableText,
     stateDir: windowsPath,
   }),

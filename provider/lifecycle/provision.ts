@@ -9,12 +9,14 @@ import {
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
+  type InstallFields,
   type JoinParams,
   type JoinResult,
   type ProbeResult,
 } from "../scripts/catalogue";
 import { manualCommand } from "../scripts";
 import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
+import { INSTALL } from "../node/spec/inputs";
 import { connectionSettings } from "./connection-settings";
 import { upArgs } from "../scripts/up-args";
 import type { NodeInputs, NodeOutputs } from "../node/types";
@@ -114,16 +116,16 @@ function requireAdmin(op: Operation, probe: ProbeResult): void {
   });
 }
 
+/** Every declared install option, null when unset: a new option reaches install.ps1 without a change here. */
+function installFields(install: DefaultedInputs["install"]): InstallFields {
+  const given = install as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, given[name] ?? null]));
+}
+
 async function install(op: Operation, inputs: DefaultedInputs): Promise<string> {
   const method = inputs.install.method === "winget" ? "winget" : "msi";
   op.log(`installing Tailscale ${inputs.install.version ?? "(latest)"} with ${method}`);
-  const result = await op.step("install", {
-    method,
-    version: inputs.install.version ?? null,
-    msiUrl: inputs.install.msiUrl ?? null,
-    loginServer: inputs.loginServer ?? null,
-    stateDir: DEFAULT_STATE_DIR,
-  });
+  const result = await op.step("install", { ...installFields(inputs.install), method, loginServer: inputs.loginServer ?? null, stateDir: DEFAULT_STATE_DIR });
   if (result.outcome === "installed") {
     if (result.rebootRequired) op.log(`Tailscale ${result.version} installed; Windows asks for a reboot (exit code ${result.exitCode})`);
     return result.version;

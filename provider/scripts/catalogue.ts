@@ -7,6 +7,8 @@
  * turned into code text.
  */
 
+import type { InstallInput } from "../node/types";
+
 export type StepName = "probe" | "install" | "join" | "cleanup";
 
 /** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
@@ -146,15 +148,19 @@ export interface ProbeResult {
 
 // ---------------------------------------------------------------- install
 
-export interface InstallParams {
+/**
+ * Every field of the node's `install` input but the method, as declared (provider/node/spec), null
+ * when unset: version (null = latest stable), msiUrl (null = pkgs.tailscale.com for the version and
+ * the host's architecture), and whatever install option is declared next. Optional here so that a
+ * script reading a newer field tolerates an older sender; the provider always sends them all.
+ */
+export type InstallFields = { [K in Exclude<keyof InstallInput, "method">]?: InstallInput[K] | null };
+
+export type InstallParams = InstallFields & {
   method: "msi" | "winget";
-  /** null = latest stable. */
-  version: string | null;
-  /** Overrides the MSI location; null = pkgs.tailscale.com for `version` and the host's architecture. */
-  msiUrl: string | null;
   loginServer: string | null;
   stateDir: string;
-}
+};
 
 export type InstallResult =
   | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }

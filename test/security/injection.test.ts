@@ -92,7 +92,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
       maxLength: 12,
     });
     const candidate = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `C:\\${segments.join("\\")}.ps1`);
-    const accepted = (joinScriptPath: string) => "inputs" in checkInputs({ connection: { host: "h", password: "p" }, authKey: "k", joinScriptPath });
+    const accepted = (joinScriptPath: string) => "inputs" in checkInputs({ connection: { host: "h", password: "pw12" }, authKey: "key1", joinScriptPath });
     const acceptedPaths = fc.sample(candidate, { seed: SEED, numRuns: 1000 }).filter(accepted);
 
     test("every joinScriptPath check() accepts holds nothing cmd.exe or PowerShell would act on inside double quotes", () => {
@@ -271,7 +271,7 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
   const installLoginServer = asArgument(drawn.installLoginServer);
   const loginServer = `https://hs.example.com/${asUrlPath(drawn.loginPath)}`;
   // The join script's arguments as check() lets them through (a person's PowerShell passes them without Invoke-MeshNative).
-  expect("inputs" in checkInputs({ connection: { host: "h", password: "p" }, authKey: "k", loginServer })).toBe(true);
+  expect("inputs" in checkInputs({ connection: { host: "h", password: "pw12" }, authKey: "key1", loginServer })).toBe(true);
   const scriptUpArgs = [`--login-server=${loginServer}`, "--hostname=win-01", "--accept-routes"];
   const stepUpArgs = drawn.upArgs.map((value) => `--hostname=${asArgument(value)}`);
   const policy = { loginUrl: drawn.loginUrl, hostname: drawn.hostname, unattendedMode: "always" as const };

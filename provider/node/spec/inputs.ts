@@ -22,7 +22,7 @@ export const INSTALL_METHOD: EnumType = {
   ],
 };
 
-const INSTALL: ObjectType = {
+export const INSTALL: ObjectType = {
   name: "Install",
   tsName: "InstallInput",
   argsName: "InstallArgs",

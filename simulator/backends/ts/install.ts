@@ -36,7 +36,7 @@ async function installWithWinget(script: Script, params: InstallParams): Promise
 async function installWithMsi(script: Script, params: InstallParams): Promise<InstallResult> {
   const msi = joinPath(params.stateDir, "tailscale-setup.msi");
   const log = joinPath(params.stateDir, "install.log");
-  const url = params.msiUrl ?? msiUrl(script, params.version);
+  const url = params.msiUrl ?? msiUrl(script, params.version ?? null);
   const args = ["/i", msi, "/quiet", "/norestart", "/qn", "/L*v", log, "TS_UNATTENDEDMODE=always", "TS_NOLAUNCH=1"];
   if (params.loginServer) args.push(`TS_LOGINURL=${params.loginServer}`);
   let run: NativeRun;
