@@ -50,6 +50,8 @@ interface Common {
   secretSources?: SecretSources;
   /** A change replaces the node instead of updating it (see docs/inputs.md, Diff). */
   replaces?: boolean;
+  /** Only meaningful when a sibling enum has this value (install.msiUrl: only with method "msi"). */
+  onlyWhen?: { sibling: string; value: string };
 }
 
 export interface StringField extends Common {

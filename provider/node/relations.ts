@@ -7,7 +7,8 @@ import { credentialProblem } from "../control/credentials";
 import { UP_KILL_MARGIN_SECONDS } from "../scripts/catalogue";
 import { DEFAULTS } from "./defaults";
 import { CONTROL_SERVER_KIND } from "./spec/control-server";
-import { INSTALL_METHOD } from "./spec/inputs";
+import { walkFields } from "./declare";
+import { NODE_INPUTS } from "./spec/inputs";
 import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
 import { isRecord, isUnknown } from "./unknown";
@@ -15,7 +16,8 @@ import { isRecord, isUnknown } from "./unknown";
 /** Longest time Windows may take to restart the Tailscale service before the first attempt. */
 const SERVICE_RESTART_SECONDS = 60;
 
-const INSTALL_METHODS = INSTALL_METHOD.values.map((v) => v.value);
+/** Every input property with its path, for the rules the declaration states (onlyWhen). */
+const FIELDS = [...walkFields(NODE_INPUTS)];
 const CONTROL_SERVER_KINDS = CONTROL_SERVER_KIND.values.map((v) => v.value as "headscale" | "tailscale");
 
 export function relationFailures(raw: unknown): CheckFailure[] {
@@ -49,14 +51,7 @@ export function relationFailures(raw: unknown): CheckFailure[] {
   failures.push(...needsControlServer(raw));
 
 
-  const install = raw.install;
-  const method = isRecord(install) ? INSTALL_METHODS.find((m) => m === install.method) : undefined;
-  if (isRecord(install) && given(install.msiUrl) && method && method !== "msi") {
-    failures.push({
-      property: "install.msiUrl",
-      reason: `is only used with install.method "msi" (method is "${method}"): remove msiUrl or set method to "msi"`,
-    });
-  }
+  failures.push(...onlyWhenFailures(raw));
 
   const budget = joinStepSeconds(raw);
   const stepTimeout = validNumber("stepTimeoutSeconds", raw);
@@ -147,6 +142,28 @@ type TimingProperty = "joinAttempts" | "joinTimeoutSeconds" | "joinRetryDelaySec
 function validNumber(property: TimingProperty, raw: Record<string, unknown>): number | undefined {
   const value = raw[property] ?? DEFAULTS[property];
   return typeof value === "number" && propertySchema(property).safeParse(value).success ? value : undefined;
+}
+
+/** Properties given where a sibling enum says they are not used (onlyWhen in the declaration). */
+function onlyWhenFailures(raw: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [path, field] of FIELDS) {
+    if (!field.onlyWhen) continue;
+    const parts = path.split(".");
+    const name = parts.pop()!;
+    const parent = parts.reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), raw);
+    if (!isRecord(parent) || !given(parent[name])) continue;
+    const { sibling, value } = field.onlyWhen;
+    const siblingField = FIELDS.find(([p]) => p === [...parts, sibling].join("."));
+    const actual = parent[sibling];
+    // An unset, unknown or invalid sibling has its default or its own failure.
+    const known = siblingField?.[1].kind === "enum" && siblingField[1].type.values.some((v) => v.value === actual);
+    if (known && actual !== value) {
+      const siblingPath = [...parts, sibling].join(".");
+      failures.push({ property: path, reason: `is only used with ${siblingPath} "${value}" (${sibling} is "${String(actual)}"): remove ${name} or set ${sibling} to "${value}"` });
+    }
+  }
+  return failures;
 }
 
 /** Set, or unknown during preview (which may well be set). */

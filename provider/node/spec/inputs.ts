@@ -48,6 +48,7 @@ export const INSTALL: ObjectType = {
       kind: "string",
       // A signed mirror URL carries a token in its query.
       secret: "url-credentials",
+      onlyWhen: { sibling: "method", value: "msi" },
       rule: urlRule({ httpsOnly: true, allowQuery: true, what: "the MSI's location, e.g. an internal mirror" }),
       description: "An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret.",
       docs: "an https URL (a query is allowed, e.g. a signed mirror URL, and is then redacted everywhere but on the host); no credentials, fragment, whitespace or quotes; only with method `msi`",
