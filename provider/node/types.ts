@@ -77,6 +77,8 @@ export interface InstallInput {
   version?: string;
   /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
   msiUrl?: string;
+  /** The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes. */
+  sha256?: string;
 }
 
 /** A control-server API the provider talks to directly. */

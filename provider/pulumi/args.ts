@@ -67,6 +67,8 @@ export interface InstallArgs {
   version?: pulumi.Input<string>;
   /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
   msiUrl?: pulumi.Input<string>;
+  /** The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes. */
+  sha256?: pulumi.Input<string>;
 }
 
 /** A control-server API the provider talks to directly. */

@@ -42,6 +42,14 @@ if ($Params.loginServer) { $arguments += "TS_LOGINURL=$($Params.loginServer)" }
 try {
     Write-MeshProgress "downloading $url"
     Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+    # install.sha256 pins the package: any other download (a wrong version, a tampered mirror) never runs.
+    $pinned = $Params.PSObject.Properties['sha256']
+    if ($pinned -and $pinned.Value) {
+        $seen = (Get-FileHash -LiteralPath $msiPath -Algorithm SHA256).Hash
+        if ($seen -ne $pinned.Value) {
+            return @{ outcome = 'failed'; exitCode = $null; message = "the downloaded MSI's SHA-256 is $seen, not $($pinned.Value) as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash"; logTail = '' }
+        }
+    }
     Write-MeshProgress 'running the Tailscale installer'
     $run = Invoke-MeshNative -FilePath 'msiexec.exe' -ArgumentList $arguments -TimeoutSeconds 900
 } finally {

@@ -55,7 +55,7 @@ function fullInputs(): NodeInputs {
     joinAttempts: 5,
     joinRetryDelaySeconds: 10,
     joinTimeoutSeconds: 60,
-    install: { method: "msi", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc" },
+    install: { method: "msi", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc", sha256: "a".repeat(64) },
     joinScriptPath: "D:\\Ops Tools\\mesh (v2)\\join-mesh.ps1",
     controlServer: { kind: "headscale", url: "https://headscale.example.com", apiKey: "hs-api-key-0123456789", tailnet: "-", user: "windows", keyExpirySeconds: 3600 },
     disableKeyExpiry: true,
@@ -267,6 +267,8 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["install version with two parts", (i) => (i.install = { version: "1.90" }), "install.version", "like 1.90.6"],
     ["an http MSI URL", (i) => (i.install = { msiUrl: "http://mirror/ts.msi" }), "install.msiUrl", "https URL"],
     ["an MSI URL with winget", (i) => (i.install = { method: "winget", msiUrl: "https://mirror/ts.msi" }), "install.msiUrl", 'only used with install.method "msi" (method is "winget")'],
+    ["a pinned MSI hash that is not SHA-256", (i) => (i.install = { sha256: "abc123" }), "install.sha256", "64 hexadecimal digits"],
+    ["a pinned MSI hash with winget", (i) => (i.install = { method: "winget", sha256: "b".repeat(64) }), "install.sha256", 'only used with install.method "msi" (method is "winget")'],
     ["an MSI URL with none", (i) => (i.install = { method: "none", msiUrl: "https://mirror/ts.msi" }), "install.msiUrl", 'set method to "msi"'],
     ["a misspelled install property", (i) => (i.install = { verison: "1.90.6" }), "install.verison", 'did you mean "version"?'],
     // joinScriptPath

@@ -55,6 +55,14 @@ export const INSTALL: ObjectType = {
       cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror (one with a query, which may hold a token: set MESH_MSI_URL instead)" },
       secretSources: { label: "MSI URL with a token", env: "MESH_MSI_URL" },
     },
+    sha256: {
+      kind: "string",
+      onlyWhen: { sibling: "method", value: "msi" },
+      rule: (value) => (/^[0-9A-Fa-f]{64}$/.test(value) ? undefined : "must be the MSI's SHA-256: 64 hexadecimal digits, as Get-FileHash or sha256sum print it"),
+      description: "The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes.",
+      docs: "64 hexadecimal digits (either case); only with method `msi`",
+      cli: { flag: "--install-sha256 <hex>", help: "the MSI's SHA-256: any other package is deleted unrun" },
+    },
   },
 };
 

@@ -123,6 +123,32 @@ function Get-Content {
     }
 }
 
+function Get-FileHash {
+    # A simulated file's hash: its bytes are its text as UTF-8 (what Set-Content -Encoding Byte wrote).
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath')] [string[]]$LiteralPath,
+        [Parameter(ParameterSetName = 'Stream', Mandatory, Position = 0)] [IO.Stream]$InputStream,
+        [ValidateSet('SHA1', 'SHA256', 'SHA384', 'SHA512', 'MACTripleDES', 'MD5', 'RIPEMD160')] [string]$Algorithm = 'SHA256'
+    )
+    process {
+        Set-StrictMode -Off
+        $kind = Get-SimPathKind -Paths (@($Path) + @($LiteralPath))
+        if ($kind -eq 'other') { return Microsoft.PowerShell.Utility\Get-FileHash @PSBoundParameters }
+        Assert-SimSupported $PSBoundParameters 'Get-FileHash' @('Path', 'LiteralPath', 'Algorithm')
+        if ($Algorithm -ne 'SHA256') { throw [NotSupportedException]::new("simulator: only SHA256 is simulated") }
+        $state = Read-SimState
+        foreach ($target in @(Resolve-SimDrivePath -State $state -Path $Path -LiteralPath $LiteralPath)) {
+            $entry = Get-SimEntry -State $state -Path $target
+            if ($null -eq $entry) { Write-SimPathNotFound -Path $target; continue }
+            $bytes = [Text.Encoding]::UTF8.GetBytes([string]$state.files[$entry.path].content)
+            $hash = [BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($bytes)).Replace('-', '')
+            [pscustomobject]@{ Algorithm = 'SHA256'; Hash = $hash; Path = $entry.path }
+        }
+    }
+}
+
 function Join-Path {
     [CmdletBinding()]
     param(

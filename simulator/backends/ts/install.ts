@@ -3,6 +3,7 @@
  * (the default) or with winget. The installers themselves are the one program model's
  * (simulator/programs/msiexec.ts, winget.ts); this models what the script decides around them.
  */
+import { createHash } from "node:crypto";
 import type { InstallParams, InstallResult } from "../../../provider/scripts/catalogue";
 import { isInstalled } from "../../programs";
 import { PKGS_STABLE_URL, msiIndex, msiPackage, type MsiArchitecture } from "../../programs/pkgs";
@@ -43,6 +44,8 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
   try {
     script.progress(`downloading ${url}`);
     script.files.writeFile(msi, msiPackage(url));
+    const refused = hashMismatch(params.sha256, script.files.readFile(msi) ?? "");
+    if (refused) return { outcome: "failed", exitCode: null, message: refused, logTail: "" };
     script.progress("running the Tailscale installer");
     run = await script.native("msiexec.exe", args, INSTALLER_TIMEOUT_SECONDS, script.host.clock.durations.installMs);
   } finally {
@@ -79,4 +82,12 @@ async function installed(script: Script, exitCode: number): Promise<InstallResul
 /** Get-Content -Tail n, joined with "\n". */
 function tailOf(text: string, lines: number): string {
   return text.replace(/\r?\n$/, "").split(/\r?\n/).slice(-lines).join("\n");
+}
+
+/** install.ps1's check of install.sha256 (Get-FileHash, compared ignoring case as -ne does); the message when it fails. */
+function hashMismatch(pinned: string | null | undefined, content: string): string | undefined {
+  if (!pinned) return undefined;
+  const seen = createHash("sha256").update(content, "utf8").digest("hex").toUpperCase();
+  if (seen === pinned.toUpperCase()) return undefined;
+  return `the downloaded MSI's SHA-256 is ${seen}, not ${pinned} as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash`;
 }
