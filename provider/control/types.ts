@@ -4,34 +4,21 @@
  * (create), and removing it (delete).
  */
 import { MeshError } from "../common/errors";
+import type { ControlServerInput } from "../node/types";
 
-export type ControlServerKind = "headscale" | "tailscale";
+export type { ControlServerKind } from "../node/types";
 
 /**
- * The same fields as the resource's `controlServer` input, plus a per-request timeout. A Headscale
- * server takes an API key; Tailscale takes either an API access token (`apiKey`) or an OAuth client
- * (`oauthClientId` + `oauthClientSecret`), whose short-lived access tokens the client fetches itself.
+ * The fields of the resource's `controlServer` input that reach the server (declared once, in
+ * provider/node/spec/control-server.ts), plus a per-request timeout.
  */
-export interface ControlServerSettings {
-  kind: ControlServerKind;
-  /** Headscale: its server_url (required). Tailscale: the API's base URL, default https://api.tailscale.com. */
-  url?: string;
-  /** Headscale API key, or Tailscale API access token (secret). */
-  apiKey?: string;
-  /** Tailscale only, with oauthClientSecret instead of apiKey: the OAuth client's id. */
-  oauthClientId?: string;
-  /** Tailscale only (secret): the OAuth client's secret, `tskey-client-...`. */
-  oauthClientSecret?: string;
-  /** Tailscale only: the tailnet's name; "-" (the default) is the token's own tailnet. */
-  tailnet?: string;
-  /**
-   * Headscale only: the user that owns minted keys. Required up to 0.27; from 0.28 a key may be owned
-   * by its tags alone.
-   */
-  user?: string;
+export type ControlServerSettings = Pick<
+  ControlServerInput,
+  "kind" | "url" | "apiKey" | "oauthClientId" | "oauthClientSecret" | "tailnet" | "user"
+> & {
   /** Per HTTP request, default 10 s. */
   timeoutMs?: number;
-}
+};
 
 export const DEFAULT_CONTROL_TIMEOUT_MS = 10_000;
 
