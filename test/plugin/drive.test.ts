@@ -167,12 +167,12 @@ describe.each(CASES)("the plugin launched as %s, against the %s back end", (laun
   }, 60_000);
 
   it_("Diff: the same inputs are no change (the configuration's defaults included); a delete option updates; another host replaces", async () => {
-    expect(await plugin.diff(node.id, node.urn, node.state, node.inputs, node.inputs)).toEqual({ changes: "none", replaces: [] });
+    expect(await plugin.diff(node.id, node.urn, node.state, node.inputs, node.inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
     const moved = (await plugin.check(node.urn, node.inputs, { ...declared, connection: { host: "10.0.0.9", port: host.port } })).inputs;
-    expect(await plugin.diff(node.id, node.urn, node.state, moved, node.inputs)).toEqual({ changes: "some", replaces: ["connection.host"] });
+    expect(await plugin.diff(node.id, node.urn, node.state, moved, node.inputs)).toEqual({ changes: "some", replaces: ["connection.host"], deleteBeforeReplace: false });
     declared = { ...declared, onDelete: { logout: true } };
     const { inputs } = await plugin.check(node.urn, node.inputs, declared);
-    expect(await plugin.diff(node.id, node.urn, node.state, inputs, node.inputs)).toEqual({ changes: "some", replaces: [] });
+    expect(await plugin.diff(node.id, node.urn, node.state, inputs, node.inputs)).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
   });
 
   it_("Update records the change without a new join, and then nothing differs", async () => {
@@ -205,11 +205,11 @@ describe.each(CASES)("the plugin launched as %s, against the %s back end", (laun
     // `pulumi import`: Check, then Diff of the checked inputs against what Read found.
     const checked = await plugin.check(urn, inputs, inputs);
     expect(checked.failures).toEqual([]);
-    expect(await plugin.diff(imported.id, urn, imported.properties, checked.inputs, inputs)).toEqual({ changes: "none", replaces: [] });
+    expect(await plugin.diff(imported.id, urn, imported.properties, checked.inputs, inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
     // The next `pulumi up` with the generated code: the same values, from a program.
     const { providerVersion: _set, ...generated } = revealed(inputs);
     const program = (await plugin.check(urn, checked.inputs, generated)).inputs;
-    expect(await plugin.diff(imported.id, urn, imported.properties, program, checked.inputs)).toEqual({ changes: "none", replaces: [] });
+    expect(await plugin.diff(imported.id, urn, imported.properties, program, checked.inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
     expect(stateWithoutLogs(await host.state())).toEqual(stateWithoutLogs(before));
   }, 60_000);
 

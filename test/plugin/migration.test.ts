@@ -58,12 +58,12 @@ test("a node the dynamic provider created is, to the plugin, the same node: no c
   const { inputs, failures } = await plugin.check(urn, old.inputs, program);
   expect(failures).toEqual([]);
   expect(revealed(inputs).providerVersion).toBe(revealed(old.inputs).providerVersion);
-  expect(await plugin.diff(old.id, urn, old.state, inputs, old.inputs)).toEqual({ changes: "none", replaces: [] });
+  expect(await plugin.diff(old.id, urn, old.state, inputs, old.inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
 
   const refreshed = await plugin.read(old.id, urn, old.state, old.inputs);
   expect(revealed(refreshed.properties).state).toBe("joined");
   expect(refreshed.properties.__provider).toBeUndefined();
-  expect(await plugin.diff(old.id, urn, refreshed.properties, inputs, inputs)).toEqual({ changes: "none", replaces: [] });
+  expect(await plugin.diff(old.id, urn, refreshed.properties, inputs, inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
 
   await plugin.delete(old.id, urn, refreshed.properties, inputs);
   expect(Object.keys((await host.state()).files).filter((f) => /join-mesh|authkey-/i.test(f))).toEqual([]);

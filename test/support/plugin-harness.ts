@@ -16,9 +16,10 @@ import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { spawn, type ChildProcess } from "child_process";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { createInterface } from "readline";
 
-export type Properties = Record<string, unknown>;
+import { awaitPort, ProviderClient, type CheckFailure, type DiffResult, type Properties } from "./provider-client";
+
+export type { CheckFailure, DiffResult, Properties };
 
 // ---------------------------------------------------------------- secrets as the engine sees them
 
@@ -77,31 +78,14 @@ function isRecord(value: unknown): value is Properties {
 
 // ---------------------------------------------------------------- the plugin process
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-export interface DiffResult {
-  changes: "unknown" | "none" | "some";
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-const CHANGES: Record<number, DiffResult["changes"]> = {
-  [providerPb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "unknown",
-  [providerPb.DiffResponse.DiffChanges.DIFF_NONE]: "none",
-  [providerPb.DiffResponse.DiffChanges.DIFF_SOME]: "some",
-};
-
-type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
-
-export class DynamicProviderPlugin {
+export class DynamicProviderPlugin extends ProviderClient {
   private constructor(
-    private readonly child: ChildProcess,
-    private readonly client: providerGrpc.ResourceProviderClient,
+    child: ChildProcess,
+    client: providerGrpc.ResourceProviderClient,
     private readonly output: { stderr: string },
-  ) {}
+  ) {
+    super(child, client);
+  }
 
   /**
    * Starts the plugin in `projectDir`, as the engine does (the serialized provider's `require`s
@@ -111,15 +95,9 @@ export class DynamicProviderPlugin {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [projectDir] });
     // The engine address is required on the command line; the plugin only calls the engine for
     // pulumi.log, which this provider does not use (its progress goes to stderr, pulumi#18253).
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
-    const output = { stderr: "" };
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output.stderr += chunk));
-    const port = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once("line", (line) => resolve(line.trim()));
-      child.once("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port:\n${output.stderr}`)));
-    });
-    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new DynamicProviderPlugin(child, client, output);
+    const started = await awaitPort(spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] }));
+    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    return new DynamicProviderPlugin(started.child, client, started.output);
   }
 
   /** Everything the plugin printed on stderr so far (what `pulumi up` shows the user). */
@@ -133,82 +111,9 @@ export class DynamicProviderPlugin {
     return { acceptSecrets: response.getAcceptsecrets() };
   }
 
-  async check(urn: string, olds: Properties, news: Properties): Promise<{ inputs: Properties; failures: CheckFailure[] }> {
-    const request = new providerPb.CheckRequest().setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
-    const response = await this.call<providerPb.CheckResponse>((cb) => this.client.check(request, cb));
-    return {
-      inputs: fromStruct(response.getInputs()),
-      failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
-    };
+  protected override describeError(error: grpc.ServiceError): string {
+    return `${super.describeError(error)}\n(plugin stderr:)\n${this.output.stderr}`;
   }
-
-  async diff(id: string, urn: string, olds: Properties, news: Properties, oldInputs: Properties): Promise<DiffResult> {
-    const request = new providerPb.DiffRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setOlds(toStruct(olds))
-      .setNews(toStruct(news))
-      .setOldInputs(toStruct(oldInputs));
-    const response = await this.call<providerPb.DiffResponse>((cb) => this.client.diff(request, cb));
-    return {
-      changes: CHANGES[response.getChanges()],
-      replaces: response.getReplacesList(),
-      deleteBeforeReplace: response.getDeletebeforereplace(),
-    };
-  }
-
-  async create(urn: string, properties: Properties): Promise<{ id: string; properties: Properties }> {
-    const request = new providerPb.CreateRequest().setUrn(urn).setProperties(toStruct(properties));
-    const response = await this.call<providerPb.CreateResponse>((cb) => this.client.create(request, cb));
-    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
-  }
-
-  async read(id: string, urn: string, properties: Properties, inputs: Properties): Promise<{ id: string; properties: Properties }> {
-    const request = new providerPb.ReadRequest().setId(id).setUrn(urn).setProperties(toStruct(properties)).setInputs(toStruct(inputs));
-    const response = await this.call<providerPb.ReadResponse>((cb) => this.client.read(request, cb));
-    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
-  }
-
-  async update(id: string, urn: string, olds: Properties, news: Properties, oldInputs: Properties): Promise<Properties> {
-    const request = new providerPb.UpdateRequest()
-      .setId(id)
-      .setUrn(urn)
-      .setOlds(toStruct(olds))
-      .setNews(toStruct(news))
-      .setOldInputs(toStruct(oldInputs));
-    const response = await this.call<providerPb.UpdateResponse>((cb) => this.client.update(request, cb));
-    return fromStruct(response.getProperties());
-  }
-
-  async delete(id: string, urn: string, properties: Properties, oldInputs: Properties): Promise<void> {
-    const request = new providerPb.DeleteRequest().setId(id).setUrn(urn).setProperties(toStruct(properties)).setOldInputs(toStruct(oldInputs));
-    await this.call((cb) => this.client.delete(request, cb));
-  }
-
-  async stop(): Promise<void> {
-    this.client.close();
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill();
-    await exited;
-  }
-
-  private call<T>(start: (callback: Callback<T>) => void): Promise<T> {
-    return new Promise((resolve, reject) => {
-      start((error, response) => {
-        if (error) reject(new Error(`${error.details || error.message}\n(plugin stderr:)\n${this.output.stderr}`));
-        else resolve(response);
-      });
-    });
-  }
-}
-
-function toStruct(properties: Properties): Struct {
-  return Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]);
-}
-
-function fromStruct(struct: Struct | undefined): Properties {
-  return (struct?.toJavaScript() ?? {}) as Properties;
 }
 
 // ---------------------------------------------------------------- one resource, as the engine runs it

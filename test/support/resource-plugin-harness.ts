@@ -21,12 +21,10 @@ import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
-import { createInterface } from "readline";
 
 import { installedPackage, newProgramDir, PACKAGE_NAME, type InstalledPackage } from "./installed-package";
-import type { CheckFailure, Properties } from "./plugin-harness";
+import { awaitPort, checked, ProviderClient, toStruct, type CheckFailure, type Properties } from "./provider-client";
 import { REPO_ROOT } from "./repo";
 
 export type Launch = "executable" | "plugin folder" | "checkout";
@@ -93,29 +91,21 @@ async function command(launch: Launch, engine: string): Promise<{ file: string; 
   return { file: process.execPath, args: [runPlugin, folder, engine], cwd: folder };
 }
 
-type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
-
-export class MeshWindowsPlugin {
+export class MeshWindowsPlugin extends ProviderClient {
   private constructor(
-    private readonly child: ChildProcess,
-    private readonly client: providerGrpc.ResourceProviderClient,
+    child: ChildProcess,
+    client: providerGrpc.ResourceProviderClient,
     private readonly output: { stderr: string; stdout: string },
-  ) {}
+  ) {
+    super(child, client);
+  }
 
   /** Starts the plugin as `launch` says, with `env` added to this process's environment. */
   static async start(launch: Launch, engine: FakeEngine, env: Record<string, string> = {}): Promise<MeshWindowsPlugin> {
     const { file, args, cwd } = await command(launch, engine.address);
-    const child = spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    const output = { stderr: "", stdout: "" };
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output.stderr += chunk));
-    const lines = createInterface({ input: child.stdout });
-    const port = await new Promise<string>((resolve, reject) => {
-      lines.once("line", (line) => resolve(line.trim()));
-      child.once("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port:\n${output.stderr}`)));
-    });
-    lines.on("line", (line) => (output.stdout += `${line}\n`));
-    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new MeshWindowsPlugin(child, client, output);
+    const started = await awaitPort(spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }));
+    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    return new MeshWindowsPlugin(started.child, client, started.output);
   }
 
   /** What the plugin printed besides its port: the engine hides it from users, so it must hold nothing they need. */
@@ -140,66 +130,4 @@ export class MeshWindowsPlugin {
     const response = await this.call<providerPb.ConfigureResponse>((cb) => this.client.configure(request, cb));
     return { acceptSecrets: response.getAcceptsecrets(), supportsPreview: response.getSupportspreview() };
   }
-
-  async check(urn: string, olds: Properties, news: Properties): Promise<{ inputs: Properties; failures: CheckFailure[] }> {
-    const request = new providerPb.CheckRequest().setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
-    return checked(await this.call<providerPb.CheckResponse>((cb) => this.client.check(request, cb)));
-  }
-
-  async diff(id: string, urn: string, olds: Properties, news: Properties, oldInputs: Properties): Promise<{ changes: string; replaces: string[] }> {
-    const request = new providerPb.DiffRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news)).setOldInputs(toStruct(oldInputs));
-    const response = await this.call<providerPb.DiffResponse>((cb) => this.client.diff(request, cb));
-    const names: Record<number, string> = { [providerPb.DiffResponse.DiffChanges.DIFF_NONE]: "none", [providerPb.DiffResponse.DiffChanges.DIFF_SOME]: "some" };
-    const changes = names[response.getChanges()] ?? "unknown";
-    return { changes, replaces: response.getReplacesList() };
-  }
-
-  async create(urn: string, properties: Properties, preview = false): Promise<{ id: string; properties: Properties }> {
-    const request = new providerPb.CreateRequest().setUrn(urn).setProperties(toStruct(properties)).setPreview(preview);
-    const response = await this.call<providerPb.CreateResponse>((cb) => this.client.create(request, cb));
-    return { id: response.getId(), properties: fromStruct(response.getProperties()) };
-  }
-
-  /** Refresh (properties given) or import (only the id). */
-  async read(id: string, urn: string, properties: Properties = {}, inputs: Properties = {}): Promise<{ id: string; properties: Properties; inputs?: Properties }> {
-    const request = new providerPb.ReadRequest().setId(id).setUrn(urn).setProperties(toStruct(properties)).setInputs(toStruct(inputs));
-    const response = await this.call<providerPb.ReadResponse>((cb) => this.client.read(request, cb));
-    const returned = response.getInputs();
-    return { id: response.getId(), properties: fromStruct(response.getProperties()), ...(returned && { inputs: fromStruct(returned) }) };
-  }
-
-  async update(id: string, urn: string, olds: Properties, news: Properties, oldInputs: Properties, preview = false): Promise<Properties> {
-    const request = new providerPb.UpdateRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news)).setOldInputs(toStruct(oldInputs)).setPreview(preview);
-    return fromStruct((await this.call<providerPb.UpdateResponse>((cb) => this.client.update(request, cb))).getProperties());
-  }
-
-  async delete(id: string, urn: string, properties: Properties, oldInputs: Properties): Promise<void> {
-    const request = new providerPb.DeleteRequest().setId(id).setUrn(urn).setProperties(toStruct(properties)).setOldInputs(toStruct(oldInputs));
-    await this.call((cb) => this.client.delete(request, cb));
-  }
-
-  async stop(): Promise<void> {
-    this.client.close();
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill();
-    await exited;
-  }
-
-  /** An RPC's answer, or its error as the engine would show it (the gRPC details alone). */
-  private call<T>(start: (callback: Callback<T>) => void): Promise<T> {
-    return new Promise((resolve, reject) => start((error, response) => (error ? reject(new Error(error.details || error.message)) : resolve(response))));
-  }
-}
-
-function checked(response: providerPb.CheckResponse): { inputs: Properties; failures: CheckFailure[] } {
-  return { inputs: fromStruct(response.getInputs()), failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
-}
-
-function toStruct(properties: Properties): Struct {
-  return Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]);
-}
-
-function fromStruct(struct: Struct | undefined): Properties {
-  return (struct?.toJavaScript() ?? {}) as Properties;
 }
