@@ -20,8 +20,8 @@ export class Redactor {
   }
 
   add(secret: string | undefined | null): this {
-    if (!secret || secret.length < MIN_SECRET_LENGTH || this.#secrets.includes(secret)) return this;
-    this.#secrets.push(secret);
+    if (!secret || secret.length < MIN_SECRET_LENGTH) return this;
+    for (const form of spellings(secret)) if (!this.#secrets.includes(form)) this.#secrets.push(form);
     // Longest first, so a secret that contains another is removed whole.
     this.#secrets.sort((a, b) => b.length - a.length);
     return this;
@@ -49,4 +49,13 @@ export class Redactor {
   leaks(value: string): boolean {
     return this.#secrets.some((s) => value.includes(s));
   }
+}
+
+/**
+ * The ways a secret is written in text that passed through JSON (a host's ConvertTo-Json, an API's
+ * error body) or a URL (a query string), besides as itself: a password holding `"` or `\` shows
+ * escaped there, and plain matching would miss it.
+ */
+function spellings(secret: string): string[] {
+  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])];
 }
