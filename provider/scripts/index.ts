@@ -23,9 +23,14 @@ function readSource(file: string): string {
   return text;
 }
 
-/** The complete script of one step, as the bootstrap runs it with the step's params. */
+/** One step's script in its parts: the shared functions, sent once per operation, then the step's own file. */
+export function stepScriptParts(name: StepName): string[] {
+  return [readSource("common.ps1"), readSource(`${name}.ps1`)];
+}
+
+/** The complete script of one step, as the step loop runs it with the step's params. */
 export function stepScript(name: StepName): string {
-  return `${readSource("common.ps1")}\n${readSource(`${name}.ps1`)}`;
+  return stepScriptParts(name).join("\n");
 }
 
 /**

@@ -17,7 +17,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Language, Parser, type Node } from "web-tree-sitter";
-import { BOOTSTRAP_SCRIPT } from "../../provider/transport/protocol";
+import { LOOP_SCRIPT } from "../../provider/transport/protocol";
 import { bindParameter, inventoryAlias, inventoryCommand, isInventoryModule, oneSetTakes, type CommandShape } from "./inventory-51";
 
 export interface Finding {
@@ -159,9 +159,9 @@ export async function findWindowsPowerShell51Problems(script: string, options: C
   return findings;
 }
 
-/** A step script as the bootstrap runs it: it may call the bootstrap's Write-MeshProgress. */
+/** A step script as the step loop runs it: it may call the loop's Write-MeshProgress. */
 export function findStepScriptProblems(script: string): Promise<Finding[]> {
-  return findWindowsPowerShell51Problems(script, { definedBy: [BOOTSTRAP_SCRIPT] });
+  return findWindowsPowerShell51Problems(script, { definedBy: [LOOP_SCRIPT] });
 }
 
 type Add = (node: Node, rule: string, about?: Pick<Finding, "command" | "parameter">) => void;

@@ -21,7 +21,7 @@ import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord }
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
 import type { Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
-import { bootstrapOf, preludeFor, stepScriptFile } from "./exec";
+import { bootstrapOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
 import { ProgramServer, SERVICE_MANAGER } from "./program-server";
 
@@ -82,12 +82,10 @@ export class PwshHostBackend implements HostBackend {
     };
   }
 
-  async exec(commandLine: string, stdin: string, io: StepIo): Promise<number> {
-    const bootstrap = bootstrapOf(commandLine);
-    const env = this.environment("ssh");
-    const gate = stepScriptFile(this.dir, stdin);
-    if (gate) env.MESH_SIM_GATE = gate;
-    return this.run(`${this.prelude}\n${bootstrap}`, stdin, env, io, []);
+  async exec(commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number> {
+    const loader = bootstrapOf(commandLine);
+    const gated = gatedStdin(stdin, io);
+    return this.run(`${this.prelude}\n${loader}`, gated.lines, this.environment("ssh"), { ...io, stdout: gated.stdout }, []);
   }
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {
@@ -138,7 +136,7 @@ export class PwshHostBackend implements HostBackend {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private run(script: string, stdin: string, env: Record<string, string>, io: StepIo, extraFlags: string[]): Promise<number> {
+  private run(script: string, stdin: string | AsyncIterable<string>, env: Record<string, string>, io: StepIo, extraFlags: string[]): Promise<number> {
     return runPwsh({ pwsh: this.pwsh, dir: this.dir, script, stdin, env, extraFlags, running: this.running }, io);
   }
 
