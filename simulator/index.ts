@@ -15,7 +15,7 @@ import type { HostState } from "./host-state";
 import { initialHostState } from "./initial-state";
 import { scenarioByName, type Scenario } from "./scenarios";
 import { SimulatedSshServer, generateEd25519KeyPair, type SimulatorStats } from "./ssh-server";
-import { tsBackendFactory, type RealDurations } from "./backends/ts";
+import { TsHostBackend, tsBackendFactory, type RealDurations } from "./backends/ts";
 
 export type { InteractiveRun, StepIo } from "./backend";
 export type { RealDurations } from "./backends/ts";
@@ -123,6 +123,11 @@ export class SimulatedWindowsHost {
 
   get stats(): SimulatorStats {
     return this.server.stats;
+  }
+
+  /** TypeScript back end: real time spent starting powershell.exe and running steps (benchmarks); undefined on pwsh. */
+  get hostWorkMs(): number | undefined {
+    return this.backend instanceof TsHostBackend ? this.backend.hostWorkMs : undefined;
   }
 
   /** Resolves once the port accepts connections (later than start() when the scenario boots slowly). */
