@@ -43,7 +43,7 @@ export interface SimulatedHostOptions {
   maxRealSleepMs?: number;
   /** TS back end: scripted real time per step, install, attempt and retry delay (benchmarks). */
   realDurations?: RealDurations;
-  /** Command lines other than the provider's bootstrap (a benchmark's baseline); default: refused. */
+  /** Command lines other than the provider's loader (a benchmark's baseline); default: refused. */
   otherCommand?: (commandLine: string, io: StepIo) => Promise<number>;
 }
 

@@ -2,7 +2,7 @@
  * A static check that a script runs on Windows PowerShell 5.1: it must parse (tree-sitter-powershell,
  * no pwsh needed) and use only what 5.1 has. Commands and parameters are held to an ALLOWLIST, 5.1's
  * own inventory (inventory-51.ts): every command must be a 5.1 command, a function the script (or the
- * bootstrap that runs it) defines, or a program written with its extension or path (icacls.exe,
+ * step loop that runs it) defines, or a program written with its extension or path (icacls.exe,
  * & $TailscaleExe); every named parameter must bind, as 5.1 binds it (exact name or alias, or an
  * unambiguous prefix), and the named parameters of one call must fit one of the command's sets.
  * Language features 5.1 lacks are found in the syntax tree (pipeline chains, automatic variables,
@@ -117,7 +117,7 @@ export async function functionsDefinedIn(script: string): Promise<CommandShape[]
 }
 
 export interface CheckOptions {
-  /** Scripts whose functions the checked script may call: the bootstrap, for a step script. */
+  /** Scripts whose functions the checked script may call: the step loop, for a step script. */
   definedBy?: string[];
 }
 

@@ -66,7 +66,7 @@ describe("every script the provider sends runs on Windows PowerShell 5.1", () =>
     expect(await findWindowsPowerShell51Problems(manualCommand("C:\\temp\\join-mesh.ps1"))).toEqual([]);
   });
 
-  test("a step relies on the bootstrap for Write-MeshProgress: alone, the call is caught", async () => {
+  test("a step relies on the step loop for Write-MeshProgress: alone, the call is caught", async () => {
     const findings = await findWindowsPowerShell51Problems(stepScript("join"));
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((finding) => finding.command === "Write-MeshProgress")).toBe(true);

@@ -44,7 +44,7 @@ export function preludeFor(scenario: Scenario): string {
 }
 
 /** The loader of `powershell.exe ... -EncodedCommand <loader>`, the only command line this back end runs. */
-export function bootstrapOf(commandLine: string): string {
+export function loaderOf(commandLine: string): string {
   const tokens = commandLine.trim().split(/\s+/);
   const flag = tokens.findIndex((token) => token.toLowerCase() === "-encodedcommand");
   if (flag < 0 || flag + 1 >= tokens.length) throw new Error("the pwsh back end runs only `powershell.exe ... -EncodedCommand <loader>`");

@@ -25,7 +25,7 @@ import { Killed } from "./clock";
 /** Exit code of a powershell.exe killed because its channel closed (TerminateProcess gives 1). */
 const KILLED_EXIT_CODE = 1;
 
-/** A failure the step script would throw; it becomes the bootstrap's {ok:false, error}. */
+/** A failure the step script would throw; it becomes the loop's {ok:false, error}. */
 export class ScriptError extends Error {
   constructor(
     message: string,
@@ -37,7 +37,7 @@ export class ScriptError extends Error {
 
 export type Progress = (message: string, data?: Record<string, unknown>) => void;
 
-/** Runs a step the bootstrap decoded: its params are still unchecked. */
+/** Runs a step the loop decoded: its params are still unchecked. */
 export type StepRunner = (step: StepName, params: unknown, progress: Progress, signal: AbortSignal) => Promise<unknown>;
 
 /** What the loop tells its host: how long it spent working (starting up, and running steps). */

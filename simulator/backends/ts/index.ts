@@ -4,7 +4,7 @@
  * join-script-run.ts for a person running the join script) follows its script in provider/scripts
  * and catalogue.ts; common.ts models the functions the scripts share; the Windows programs they
  * start are the one program model (simulator/programs) the pwsh back end answers from too, so both
- * leave the same state. exec.ts prints what Windows PowerShell running the bootstrap prints.
+ * leave the same state. exec.ts prints what Windows PowerShell running the step loop prints.
  */
 import type { StepName, StepTypes } from "../../../provider/scripts/catalogue";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
