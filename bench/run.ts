@@ -20,7 +20,7 @@ import { parseArgs } from "util";
 import { farmsInChildProcess } from "./farm-process";
 import { bareHandshakeMs } from "./handshake";
 import { checkTargets, markdownTable, targetLines } from "./report";
-import { runInFreshProcess } from "./runner-process";
+import { handshakeInFreshProcess, runInFreshProcess } from "./runner-process";
 import { CASES, runSuite } from "./suite";
 import { DEFAULT_TIMING, realDurationsFor, scaleTiming, type HostTiming } from "./timing";
 
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     timing,
     launchFarm: farms.launch,
     runWorkload: runInFreshProcess,
-    measureHandshake: bareHandshakeMs,
+    measureHandshake: (target) => bareHandshakeMs(target, handshakeInFreshProcess),
     baselineMaxNodes: run.baselineMaxNodes,
     log,
   }).finally(() => farms.close());
@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     "  refresh = read of nodes that ours created (the create is not measured).",
     "",
     `Each pair: ours / baseline (baseline ÷ ours); the baseline runs up to N = ${run.baselineMaxNodes}. Counts are per node; wall time is for all N nodes at once.`,
-    "Floor: per node, a bare connection's handshake through the same proxy (measured in the same run), one round trip per step,",
+    "Floor: per node, a bare connection's handshake through the same proxy (measured in the same run: the median of three, each",
+    "the first connection of a fresh process, as ours' is), one round trip per step,",
     "and the host's own work as the simulated host reported it for ours' run (process start and steps); the slowest node's.",
     "",
     table,
