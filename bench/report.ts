@@ -39,6 +39,7 @@ export function markdownTable(results: readonly CaseResult[]): string {
     "floor (s)",
     "ours ÷ floor",
     "ours ÷ baseline",
+    "provider CPU (s)",
     "peak RSS (MB)",
   ];
   const rows = results.map((r) => [
@@ -53,6 +54,7 @@ export function markdownTable(results: readonly CaseResult[]): string {
     (r.floorMs / 1000).toFixed(2),
     `${(r.ours.wallMs / r.floorMs).toFixed(2)}x`,
     r.baseline ? `${(r.ours.wallMs / r.baseline.wallMs).toFixed(2)}x` : "-",
+    compare(r, (s) => (s.cpuMs / 1000).toFixed(2), (s) => s.cpuMs),
     compare(r, (s) => (peakRss(s) / MB).toFixed(0), peakRss),
   ]);
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -126,13 +128,15 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
   }
   if (largest > smallest) {
     const slowdowns = [...new Set(results.map((r) => r.benchCase))].map((benchCase) => {
-      const wall = (nodes: number) => results.find((r) => r.benchCase === benchCase && r.nodes === nodes)?.ours.wallMs ?? NaN;
-      return { label: benchCase.label, factor: wall(largest) / wall(smallest) };
+      const at = (nodes: number) => results.find((r) => r.benchCase === benchCase && r.nodes === nodes);
+      const factor = (at(largest)?.ours.wallMs ?? NaN) / (at(smallest)?.ours.wallMs ?? NaN);
+      const cpuPerNode = (at(largest)?.ours.cpuMs ?? NaN) / largest;
+      return { label: benchCase.label, factor, cpuPerNode };
     });
     checks.push({
       target: `${largest} nodes in parallel within ${TARGETS.parallelSlowdown}x the wall time of ${smallest}`,
       met: slowdowns.every((s) => s.factor <= TARGETS.parallelSlowdown),
-      measured: slowdowns.map((s) => `${s.label}: ${s.factor.toFixed(2)}x`).join("; "),
+      measured: slowdowns.map((s) => `${s.label}: ${s.factor.toFixed(2)}x, provider CPU ${s.cpuPerNode.toFixed(1)} ms per node`).join("; "),
     });
   }
   const peak = Math.max(...results.map((r) => peakRss(r.ours)));

@@ -40,6 +40,7 @@ export interface SideMeasurement {
   wallMs: number;
   sampledPeakRssBytes: number;
   processPeakRssBytes: number;
+  cpuMs: number;
 }
 
 export interface CaseResult {
@@ -114,7 +115,7 @@ async function measureSide(config: SuiteConfig, farm: Farm, spec: WorkloadSpec):
   const run = await config.runWorkload(spec);
   const perNode = await farm.countsPerNode();
   return {
-    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes },
+    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes, cpuMs: run.cpuMs },
     states: run.states,
   };
 }
