@@ -151,3 +151,23 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
 export function targetLines(checks: readonly TargetCheck[]): string {
   return checks.map((c) => `- ${c.met ? "MET" : "NOT MET"}: ${c.target} (${c.measured})`).join("\n");
 }
+
+/**
+ * Where the time goes at the largest N, measured: the provider's CPU against the wall time. Both
+ * ends of every SSH connection (the provider and the simulated hosts) share this machine's cores.
+ */
+export function scalingNote(results: readonly CaseResult[], cores: number): string {
+  const largest = Math.max(...results.map((r) => r.nodes));
+  return results
+    .filter((r) => r.nodes === largest)
+    .map((r) => {
+      const cpu = r.ours.cpuMs / 1000;
+      const wall = r.ours.wallMs / 1000;
+      return (
+        `- ${r.benchCase.label}, N=${largest}: ${wall.toFixed(2)} s against a floor of ${(r.floorMs / 1000).toFixed(2)} s; the provider's process used ` +
+        `${cpu.toFixed(2)} s of CPU (${(r.ours.cpuMs / largest).toFixed(1)} ms per node, ${(cpu / wall).toFixed(2)} of a core on average) while the ` +
+        `simulated hosts' SSH servers ran on the same ${cores} cores.`
+      );
+    })
+    .join("\n");
+}

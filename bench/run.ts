@@ -19,7 +19,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { farmsInChildProcess } from "./farm-process";
 import { bareHandshakeMs } from "./handshake";
-import { checkTargets, markdownTable, targetLines } from "./report";
+import { checkTargets, markdownTable, scalingNote, targetLines } from "./report";
 import { handshakeInFreshProcess, runInFreshProcess } from "./runner-process";
 import { CASES, runSuite } from "./suite";
 import { DEFAULT_TIMING, realDurationsFor, scaleTiming, type HostTiming } from "./timing";
@@ -140,6 +140,10 @@ async function main(): Promise<void> {
     "## Targets",
     "",
     targets,
+    "",
+    `## At N = ${Math.max(...run.nodeCounts)}`,
+    "",
+    scalingNote(results, os.cpus().length),
     "",
     "## How it is measured",
     "",

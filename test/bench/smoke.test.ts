@@ -5,7 +5,7 @@
  */
 import { startFarmHere } from "../../bench/farm";
 import { bareHandshakeMs } from "../../bench/handshake";
-import { checkTargets, markdownTable, TARGETS } from "../../bench/report";
+import { checkTargets, markdownTable, scalingNote, TARGETS } from "../../bench/report";
 import { CASES, runSuite, type CaseResult } from "../../bench/suite";
 import type { HostTiming } from "../../bench/timing";
 import { runWorkload } from "../../bench/workload";
@@ -78,6 +78,9 @@ test("the baseline opens a connection per command, so more than ours", () => {
 test("the report renders every case and checks every target", () => {
   const table = markdownTable(results);
   for (const c of CASES) expect(table).toContain(`| ${c.label} | 10 |`);
+  const note = scalingNote(results, 2);
+  for (const c of CASES) expect(note).toContain(`- ${c.label}, N=10: `);
+  expect(note).toMatch(/ms per node/);
   const checks = checkTargets(results);
   expect(checks.filter((c) => /connection/.test(c.target)).every((c) => c.met)).toBe(true);
 });
