@@ -189,6 +189,7 @@ export class SeedCommandHost {
   private installed: boolean;
   private joined: boolean;
   private upRuns = 0;
+  private spentMs = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -204,11 +205,18 @@ export class SeedCommandHost {
   readonly run = async (line: string, io: StepIo): Promise<number> => {
     const script = scriptOf(line);
     const answer = this.answer(script);
-    await pause(this.timing.processStartMs + this.costMs(answer.cost), io.signal);
+    const costMs = this.timing.processStartMs + this.costMs(answer.cost);
+    await pause(costMs, io.signal);
+    this.spentMs += costMs;
     for (const text of answer.stdout) io.stdout(text);
     for (const text of answer.stderr ?? []) io.stderr(text);
     return answer.exitCode;
   };
+
+  /** Scripted time spent so far on the seed's commands (process starts included). */
+  get workMs(): number {
+    return this.spentMs;
+  }
 
   private costMs(cost: Cost): number {
     switch (cost) {

@@ -24,8 +24,12 @@ export interface FarmTarget extends Target {
 /** What one node cost on the wire since the last reset. */
 export interface NodeCounts {
   connections: number;
-  /** Execs the host ran: remote round trips after connecting. */
+  /** Execs the host ran: powershell.exe starts. */
   execs: number;
+  /** Round trips after connecting: step frames for ours (one per step), execs for the baseline (one per command). */
+  roundTrips: number;
+  /** Real time the host spent on the work itself (process starts, steps or commands), as the host reports it. */
+  hostWorkMs: number;
   bytesSent: number;
   bytesReceived: number;
 }
@@ -43,8 +47,15 @@ export type FarmLauncher = (spec: FarmSpec) => Promise<Farm>;
 interface Node {
   host: SimulatedWindowsHost;
   proxy: DelayProxy;
-  /** The host's exec count at the last reset (its own counter never resets). */
-  execsAtReset: number;
+  seedCommands: SeedCommandHost;
+  /** The host's counters at the last reset (its own counters never reset). */
+  atReset: { execs: number; steps: number; workMs: number };
+}
+
+const ZERO = { execs: 0, steps: 0, workMs: 0 };
+
+function countersOf({ host, seedCommands }: Node): { execs: number; steps: number; workMs: number } {
+  return { execs: host.stats.execs, steps: host.stats.steps, workMs: (host.hostWorkMs ?? 0) + seedCommands.workMs };
 }
 
 export class HostFarm implements Farm {
@@ -64,7 +75,7 @@ export class HostFarm implements Farm {
           otherCommand: seedCommands.run,
         });
         const proxy = await DelayProxy.start(host.port, spec.oneWayDelayMs);
-        return { host, proxy, execsAtReset: 0 };
+        return { host, proxy, seedCommands, atReset: ZERO };
       }),
     );
     const targets = nodes.map(({ host, proxy }, index) => ({
@@ -79,13 +90,19 @@ export class HostFarm implements Farm {
   }
 
   async countsPerNode(): Promise<NodeCounts[]> {
-    return this.nodes.map(({ host, proxy, execsAtReset }) => ({ ...proxy.wire, execs: host.stats.execs - execsAtReset }));
+    return this.nodes.map((node) => {
+      const now = countersOf(node);
+      const execs = now.execs - node.atReset.execs;
+      const steps = now.steps - node.atReset.steps;
+      // A host that received no step frame ran the baseline's commands: one round trip each.
+      return { ...node.proxy.wire, execs, roundTrips: steps > 0 ? steps : execs, hostWorkMs: now.workMs - node.atReset.workMs };
+    });
   }
 
   async resetCounts(): Promise<void> {
     for (const node of this.nodes) {
       node.proxy.resetCounts();
-      node.execsAtReset = node.host.stats.execs;
+      node.atReset = countersOf(node);
     }
   }
 

@@ -3,7 +3,7 @@
  * hosts in the same scenario, behind the same delay, with the same scripted host work.
  */
 import type { NodeOutputs } from "../provider/node/types";
-import type { Farm, FarmLauncher, NodeCounts } from "./farm";
+import type { Farm, FarmLauncher, FarmTarget, NodeCounts } from "./farm";
 import type { HostTiming } from "./timing";
 import type { Operation, Side, WorkloadResult, WorkloadSpec } from "./workload";
 
@@ -27,6 +27,10 @@ export interface SuiteConfig {
   timing: HostTiming;
   launchFarm: FarmLauncher;
   runWorkload: (spec: WorkloadSpec) => Promise<WorkloadResult>;
+  /** A bare SSH connection's time to ready through a farm's proxy (handshake.ts). */
+  measureHandshake: (target: FarmTarget) => Promise<number>;
+  /** The baseline runs only up to this N (one connection per command gets slow at a thousand nodes). */
+  baselineMaxNodes?: number;
   cases?: readonly BenchCase[];
   log?: (line: string) => void;
 }
@@ -36,13 +40,27 @@ export interface SideMeasurement {
   wallMs: number;
   sampledPeakRssBytes: number;
   processPeakRssBytes: number;
+  cpuMs: number;
 }
 
 export interface CaseResult {
   benchCase: BenchCase;
   nodes: number;
   ours: SideMeasurement;
-  baseline: SideMeasurement;
+  /** Absent above SuiteConfig.baselineMaxNodes. */
+  baseline?: SideMeasurement;
+  /** A bare connection's handshake through the same proxy, measured for this case. */
+  handshakeMs: number;
+  /**
+   * Ours' floor: for each node, the handshake, one round trip per step and the host's own work (as
+   * the host reported it for ours' run); the slowest node's.
+   */
+  floorMs: number;
+}
+
+/** The floor of a run from its per-node counts (see CaseResult.floorMs). */
+export function floorOf(perNode: readonly NodeCounts[], handshakeMs: number, oneWayDelayMs: number): number {
+  return Math.max(...perNode.map((node) => handshakeMs + node.roundTrips * 2 * oneWayDelayMs + node.hostWorkMs));
 }
 
 export async function runSuite(config: SuiteConfig): Promise<CaseResult[]> {
@@ -61,13 +79,21 @@ export async function runSuite(config: SuiteConfig): Promise<CaseResult[]> {
 
 /** Each side meets hosts in the scenario's initial state: a farm each. */
 async function measureCreate(config: SuiteConfig, benchCase: BenchCase, nodes: number): Promise<CaseResult> {
+  let handshakeMs = 0;
   const measure = (side: Side) =>
     withFarm(config, benchCase, nodes, async (farm) => {
+      if (side === "ours") handshakeMs = await config.measureHandshake(farm.targets[0]);
       const measured = await measureSide(config, farm, { side, operation: "create", targets: farm.targets, timing: config.timing });
       expectStates(benchCase, side, measured.states);
       return measured.measurement;
     });
-  return { benchCase, nodes, ours: await measure("ours"), baseline: await measure("baseline") };
+  const ours = await measure("ours");
+  const baseline = withBaseline(config, nodes) ? await measure("baseline") : undefined;
+  return { benchCase, nodes, ours, baseline, handshakeMs, floorMs: floorOf(ours.perNode, handshakeMs, config.oneWayDelayMs) };
+}
+
+function withBaseline(config: SuiteConfig, nodes: number): boolean {
+  return nodes <= (config.baselineMaxNodes ?? Number.POSITIVE_INFINITY);
 }
 
 /** Refresh needs created nodes: ours creates them (not measured), then both sides refresh them. */
@@ -77,9 +103,10 @@ async function measureRefresh(config: SuiteConfig, benchCase: BenchCase, nodes: 
     const previous: NodeOutputs[] | undefined = created.outputs;
     if (!previous) throw new Error("the create before the refresh returned no outputs");
     const spec = { operation: "refresh" as const, targets: farm.targets, timing: config.timing };
-    const ours = await measureSide(config, farm, { ...spec, side: "ours", previous });
-    const baseline = await measureSide(config, farm, { ...spec, side: "baseline" });
-    return { benchCase, nodes, ours: ours.measurement, baseline: baseline.measurement };
+    const handshakeMs = await config.measureHandshake(farm.targets[0]);
+    const ours = (await measureSide(config, farm, { ...spec, side: "ours", previous })).measurement;
+    const baseline = withBaseline(config, nodes) ? (await measureSide(config, farm, { ...spec, side: "baseline" })).measurement : undefined;
+    return { benchCase, nodes, ours, baseline, handshakeMs, floorMs: floorOf(ours.perNode, handshakeMs, config.oneWayDelayMs) };
   });
 }
 
@@ -88,7 +115,7 @@ async function measureSide(config: SuiteConfig, farm: Farm, spec: WorkloadSpec):
   const run = await config.runWorkload(spec);
   const perNode = await farm.countsPerNode();
   return {
-    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes },
+    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes, cpuMs: run.cpuMs },
     states: run.states,
   };
 }

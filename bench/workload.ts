@@ -28,6 +28,8 @@ export interface WorkloadResult {
   sampledPeakRssBytes: number;
   /** The kernel's high-water mark for the whole process (getrusage ru_maxrss), start-up included. */
   processPeakRssBytes: number;
+  /** CPU time (user and system) the provider's process spent during the run. */
+  cpuMs: number;
   /** Per node: the state a create ended in ("" for a refresh). */
   states: string[];
   /** Ours' create: the outputs, for a refresh case to start from. */
@@ -45,14 +47,17 @@ export async function runWorkload(spec: WorkloadSpec): Promise<WorkloadResult> {
   let sampledPeak = process.memoryUsage.rss();
   const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), RSS_SAMPLE_MS);
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   try {
     const results = await Promise.all(spec.targets.map((target, index) => runOne(spec, target, index)));
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
     sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
     return {
       wallMs,
       sampledPeakRssBytes: sampledPeak,
       processPeakRssBytes: process.resourceUsage().maxRSS * 1024,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       states: results.map((r) => r.state),
       outputs: results.every((r) => r.outputs) ? results.map((r) => r.outputs as NodeOutputs) : undefined,
     };

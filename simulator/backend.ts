@@ -1,8 +1,8 @@
 /**
- * A back end of the simulated Windows host: what runs a step once the SSH layer has accepted the
- * exec and decoded the payload. The TypeScript model answers from a model of each step; the pwsh
- * back end runs the very script the provider sent, in real PowerShell with Windows stand-ins.
- * Both speak the wire protocol (marked lines on stdout) exactly as Windows PowerShell would.
+ * A back end of the simulated Windows host: what runs the step loop once the SSH layer has accepted
+ * the exec. The TypeScript model answers from a model of each step; the pwsh back end runs the very
+ * loop and scripts the provider sent, in real PowerShell with Windows stand-ins. Both speak the wire
+ * protocol (frames on stdin, marked lines on stdout) exactly as Windows PowerShell would.
  */
 import type { HostState } from "./host-state";
 import type { Scenario } from "./scenarios";
@@ -24,10 +24,11 @@ export interface InteractiveRun {
 export interface HostBackend {
   readonly kind: "ts" | "pwsh";
   /**
-   * Runs one exec: `commandLine` as received (already checked to be the bootstrap), `stdin` the
-   * payload text. Resolves with the process exit code.
+   * Runs one exec, one powershell.exe: `commandLine` as received (already checked to be the
+   * loader), `stdin` its lines as they arrive (the loop, then one frame per step). Resolves with
+   * the process exit code.
    */
-  exec(commandLine: string, stdin: string, io: StepIo): Promise<number>;
+  exec(commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number>;
   /** "A person ran the join script in an interactive session (RDP/console)." */
   runJoinScriptInteractively(path: string): Promise<InteractiveRun>;
   state(): Promise<HostState>;

@@ -15,7 +15,7 @@ import type { HostState } from "./host-state";
 import { initialHostState } from "./initial-state";
 import { scenarioByName, type Scenario } from "./scenarios";
 import { SimulatedSshServer, generateEd25519KeyPair, type SimulatorStats } from "./ssh-server";
-import { tsBackendFactory, type RealDurations } from "./backends/ts";
+import { TsHostBackend, tsBackendFactory, type RealDurations } from "./backends/ts";
 
 export type { InteractiveRun, StepIo } from "./backend";
 export type { RealDurations } from "./backends/ts";
@@ -43,7 +43,7 @@ export interface SimulatedHostOptions {
   maxRealSleepMs?: number;
   /** TS back end: scripted real time per step, install, attempt and retry delay (benchmarks). */
   realDurations?: RealDurations;
-  /** Command lines other than the provider's bootstrap (a benchmark's baseline); default: refused. */
+  /** Command lines other than the provider's loader (a benchmark's baseline); default: refused. */
   otherCommand?: (commandLine: string, io: StepIo) => Promise<number>;
 }
 
@@ -123,6 +123,11 @@ export class SimulatedWindowsHost {
 
   get stats(): SimulatorStats {
     return this.server.stats;
+  }
+
+  /** TypeScript back end: real time spent starting powershell.exe and running steps (benchmarks); undefined on pwsh. */
+  get hostWorkMs(): number | undefined {
+    return this.backend instanceof TsHostBackend ? this.backend.hostWorkMs : undefined;
   }
 
   /** Resolves once the port accepts connections (later than start() when the scenario boots slowly). */

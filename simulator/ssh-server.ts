@@ -1,26 +1,29 @@
 /**
  * The SSH face of the simulated Windows host: an in-process ssh2 server on loopback that accepts an
  * exec the way Windows OpenSSH does (through the default shell, cmd.exe or PowerShell, with their
- * command-line limits and error messages), checks that the command is the provider's bootstrap,
- * decodes and records the payload, and hands the step to a HostBackend. It can also misbehave the
- * way real hosts do: refuse connections while "booting", drop the link mid-step, or never answer.
+ * command-line limits and error messages), checks that the command is the provider's loader, decodes
+ * and records each step frame as it arrives on stdin, and hands stdin's lines to a HostBackend. It
+ * can also misbehave the way real hosts do: refuse connections while "booting", drop the link
+ * mid-step, or never answer.
  */
 import { once } from "events";
 import * as net from "net";
 import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from "ssh2";
 import { MeshError } from "../provider/common/errors";
 import { fingerprintOf, keyTypeInBlob } from "../provider/transport/host-key";
+import { LineSplitter } from "../provider/transport/lines";
 import {
-  BOOTSTRAP_SCRIPT,
-  decodePayload,
   decodePowerShellCommand,
   encodeMarkedLine,
+  FrameReader,
+  LOADER_SCRIPT,
   POWERSHELL_EXE,
   POWERSHELL_FLAGS,
   PROGRESS_MARK,
   type StepPayload,
 } from "../provider/transport/protocol";
 import type { HostBackend, StepIo } from "./backend";
+import { StdinLines } from "./stdin-lines";
 
 export type DefaultShell = "cmd" | "powershell";
 
@@ -43,7 +46,7 @@ export interface SimulatedSshServerOptions {
   /** Act as a jump host: accept direct-tcpip forwarding to loopback. */
   allowForwarding?: boolean;
   /**
-   * Runs command lines other than the provider's bootstrap, the way another tool's commands would run
+   * Runs command lines other than the provider's loader, the way another tool's commands would run
    * on the host (the benchmark's one-connection-per-command baseline). Unset: they are refused.
    * It starts at once, without waiting for stdin, as OpenSSH starts a program; resolves with the exit code.
    */
@@ -52,7 +55,10 @@ export interface SimulatedSshServerOptions {
 
 export interface SimulatorStats {
   connections: number;
+  /** Processes started: one per operation for the provider, one per command for the baseline. */
   execs: number;
+  /** Step frames received: the provider's round trips after connecting. */
+  steps: number;
   bytesReceived: number;
 }
 
@@ -61,7 +67,7 @@ const CMD_LINE_LIMIT = 8191;
 const CREATE_PROCESS_LIMIT = 32767;
 
 export class SimulatedSshServer {
-  /** Payloads of every exec, decoded, in arrival order (to check values arrived byte for byte). */
+  /** Every step frame, resolved (its script whole), in arrival order (to check values arrived byte for byte). */
   readonly payloads: StepPayload[] = [];
   /** Every exec's command line as received. */
   readonly commandLines: string[] = [];
@@ -79,7 +85,7 @@ export class SimulatedSshServer {
   private listenTimer: NodeJS.Timeout | undefined;
   private droppedOnce = false;
   private bytesOfClosedSockets = 0;
-  private counts = { connections: 0, execs: 0 };
+  private counts = { connections: 0, execs: 0, steps: 0 };
   private boundPort = 0;
 
   constructor(private readonly options: SimulatedSshServerOptions) {
@@ -203,7 +209,7 @@ export class SimulatedSshServer {
       channel.end();
     };
     try {
-      if (this.options.otherCommand && !isProviderBootstrap(commandLine)) {
+      if (this.options.otherCommand && !isProviderLoader(commandLine)) {
         return exit(
           await this.options.otherCommand(commandLine, {
             stdout: (line) => write("stdout", line),
@@ -217,16 +223,14 @@ export class SimulatedSshServer {
         for (const line of refusal.stderr) write("stderr", line);
         return exit(refusal.exitCode);
       }
-      const stdin = await readToEnd(channel);
-      const payload = tryDecodePayload(stdin);
-      if (payload) this.payloads.push(payload);
-
-      if (payload && payload.step === this.options.hangInStep) return;
-      if (payload && payload.step === this.options.dropInStep && !this.droppedOnce) {
+      const stdin = this.frames(channel, aborter.signal, (step) => {
+        if (step === this.options.hangInStep) return "hang";
+        if (step !== this.options.dropInStep || this.droppedOnce) return "run";
         this.droppedOnce = true;
-        write("stdout", encodeMarkedLine(PROGRESS_MARK, { message: `${payload.step} started` }));
-        return this.dropClient(remote);
-      }
+        write("stdout", encodeMarkedLine(PROGRESS_MARK, { message: `${step} started` }));
+        this.dropClient(remote);
+        return "hang";
+      });
       const code = await this.options.backend.exec(commandLine, stdin, {
         stdout: (line) => write("stdout", line),
         stderr: (line) => write("stderr", line),
@@ -244,6 +248,38 @@ export class SimulatedSshServer {
     }
   }
 
+  /**
+   * Stdin's lines for the back end, as they arrive. Each step frame is recorded, then run, or held
+   * back for ever with everything after it (a step that hangs, or whose link is dropped).
+   */
+  private frames(channel: ServerChannel, signal: AbortSignal, fate: (step: string) => "run" | "hang"): StdinLines {
+    const lines = new StdinLines();
+    const reader = new FrameReader();
+    let first = true;
+    let held = false;
+    const splitter = new LineSplitter((line) => {
+      if (held || line.trim() === "") return;
+      if (!first) {
+        const payload = tryRead(reader, line);
+        this.counts.steps++;
+        if (payload) this.payloads.push(payload);
+        if (payload && fate(payload.step) === "hang") {
+          held = true;
+          return;
+        }
+      }
+      first = false;
+      lines.push(line);
+    });
+    channel.on("data", (chunk: Buffer) => splitter.push(chunk));
+    channel.once("end", () => {
+      splitter.end();
+      if (!held) lines.end();
+    });
+    signal.addEventListener("abort", () => lines.end(), { once: true });
+    return lines;
+  }
+
   /** Destroys the socket once what was written so far has gone out, like a link that dies mid-step. */
   private dropClient(remote: string): void {
     const socket = this.sockets.get(remote);
@@ -254,7 +290,7 @@ export class SimulatedSshServer {
 
 /**
  * What Windows does with a command line before any step runs: OpenSSH hands it to the default shell,
- * whose length limit and "unknown program" message differ. Undefined = the bootstrap may run.
+ * whose length limit and "unknown program" message differ. Undefined = the loader may run.
  */
 function shellRefusal(commandLine: string, shell: DefaultShell): { stderr: string[]; exitCode: number } | undefined {
   const program = commandLine.trim().split(/\s+/)[0]?.replace(/^"|"$/g, "") ?? "";
@@ -277,36 +313,28 @@ function shellRefusal(commandLine: string, shell: DefaultShell): { stderr: strin
       };
     }
   }
-  if (isProviderBootstrap(commandLine)) return undefined;
-  // Real PowerShell would run anything; the simulator only knows the provider's bootstrap.
-  return { stderr: [`simulated host: not the provider's bootstrap command line: ${commandLine.slice(0, 120)}`], exitCode: 1 };
+  if (isProviderLoader(commandLine)) return undefined;
+  // Real PowerShell would run anything; the simulator only knows the provider's loader.
+  return { stderr: [`simulated host: not the provider's command line: ${commandLine.slice(0, 120)}`], exitCode: 1 };
 }
 
-function isProviderBootstrap(commandLine: string): boolean {
+function isProviderLoader(commandLine: string): boolean {
   const expected = [POWERSHELL_EXE, ...POWERSHELL_FLAGS].join(" ") + " ";
   const encoded = commandLine.startsWith(expected) ? commandLine.slice(expected.length) : "";
-  return encoded !== "" && decodePowerShellCommand(encoded) === BOOTSTRAP_SCRIPT;
+  return encoded !== "" && decodePowerShellCommand(encoded) === LOADER_SCRIPT;
 }
 
 function isPowerShell(program: string): boolean {
   return /^powershell(\.exe)?$/i.test(program);
 }
 
-function tryDecodePayload(stdin: string): StepPayload | undefined {
+/** A frame line resolved, or undefined when it is not one (the back end then answers as the loop would). */
+function tryRead(reader: FrameReader, line: string): StepPayload | undefined {
   try {
-    return decodePayload(stdin);
+    return reader.read(line);
   } catch {
     return undefined;
   }
-}
-
-function readToEnd(channel: ServerChannel): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    channel.on("data", (chunk: Buffer) => chunks.push(chunk));
-    channel.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    channel.once("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
 }
 
 function parsedKey(text: string, what: string): ParsedKey {

@@ -5,7 +5,7 @@
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
 import type { StepName, StepTypes } from "../scripts/catalogue";
-import { stepScript } from "../scripts";
+import { stepScriptParts } from "../scripts";
 import { openSession } from "../transport/session";
 import type { ConnectionSettings, RemoteSession } from "../transport/types";
 
@@ -50,7 +50,7 @@ export class Operation {
     const started = Date.now();
     const result = await this.session.run<StepTypes[K]["result"]>({
       name,
-      script: stepScript(name),
+      script: stepScriptParts(name),
       params,
       timeoutMs: this.stepTimeoutMs,
       idempotent: IDEMPOTENT[name],

@@ -23,9 +23,27 @@ function readSource(file: string): string {
   return text;
 }
 
-/** The complete script of one step, as the bootstrap runs it with the step's params. */
+/** A here-string opener at the end of a line: inside one, a line starting with # is text, not a comment. */
+const HERE_STRING = /@["']\r?$/m;
+
+/**
+ * The text as it goes to the host: every comment line emptied (kept as a line, so the line numbers
+ * an error names still match the file). Comments are for readers of the source, and a third of the
+ * bytes. A script holding a here-string is sent as it is.
+ */
+function withoutCommentLines(text: string): string {
+  if (HERE_STRING.test(text)) return text;
+  return text.replace(/^[ \t]*#.*$/gm, "");
+}
+
+/** One step's script in its parts: the shared functions, sent once per operation, then the step's own file. */
+export function stepScriptParts(name: StepName): string[] {
+  return [withoutCommentLines(readSource("common.ps1")), withoutCommentLines(readSource(`${name}.ps1`))];
+}
+
+/** The complete script of one step, as the step loop runs it with the step's params. */
 export function stepScript(name: StepName): string {
-  return `${readSource("common.ps1")}\n${readSource(`${name}.ps1`)}`;
+  return stepScriptParts(name).join("\n");
 }
 
 /**

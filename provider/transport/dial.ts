@@ -111,6 +111,19 @@ function classifyDialFailure(error: unknown, hop: Hop, context: DialContext, hos
 }
 
 /**
+ * The methods to try, in ssh2's own order, without its opening `none` request: that request only
+ * asks the server which methods it takes, and costs a round trip when the method is known anyway.
+ */
+function authOrder(hop: Hop): ("password" | "publickey" | "agent")[] | undefined {
+  const methods = [
+    hop.password !== undefined && ("password" as const),
+    hop.privateKey !== undefined && ("publickey" as const),
+    hop.agentSocketPath !== undefined && ("agent" as const),
+  ].filter((method) => method !== false);
+  return methods.length > 0 ? methods : undefined;
+}
+
+/**
  * Dials one hop, directly or through `via` (a channel forwarded by a jump host). Resolves with a
  * ready connection; rejects with a MeshError (do not retry) or a RetryableDialError.
  */
@@ -126,6 +139,7 @@ export async function dialHop(hop: Hop, readyTimeoutMs: number, context: DialCon
     passphrase: hop.privateKeyPassword,
     agent: hop.agentSocketPath,
     readyTimeout: readyTimeoutMs,
+    authHandler: authOrder(hop),
     hostVerifier: (key: Buffer) => {
       hostKey.seen = fingerprintOf(key);
       const verdict = hop.trust.check(hostKey.seen);
@@ -178,20 +192,19 @@ export class LiveConnection {
     this.up = false;
   }
 
-  /** Ends both hops; waits for their sockets to close, but not forever (a wedged peer may never answer). */
+  /**
+   * Ends both hops without waiting for the peer's half of the close handshake (a round trip that
+   * changes nothing once every result has arrived); a peer that never closes its side is cut off
+   * after a grace period.
+   */
   async close(): Promise<void> {
     this.markDown();
-    await Promise.all(
-      this.hops.map(({ client, closed }) => {
-        client.end();
-        let grace: NodeJS.Timeout | undefined;
-        const gaveUp = new Promise<void>((resolve) => {
-          grace = setTimeout(resolve, CLOSE_GRACE_MS);
-          grace.unref();
-        });
-        return Promise.race([closed, gaveUp]).finally(() => clearTimeout(grace));
-      }),
-    );
+    for (const { client, closed } of this.hops) {
+      client.end();
+      const cutOff = setTimeout(() => client.destroy(), CLOSE_GRACE_MS);
+      cutOff.unref();
+      void closed.then(() => clearTimeout(cutOff));
+    }
   }
 }
 

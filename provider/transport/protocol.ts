@@ -1,24 +1,38 @@
 /**
  * The wire contract between the Node side and a Windows host (real or simulated).
  *
- * One remote step = one SSH exec of a constant bootstrap, passed with -EncodedCommand so neither
- * cmd.exe nor PowerShell (whichever is the OpenSSH default shell) can reinterpret it. The step's
- * script and its parameters travel on stdin as base64 of UTF-8 JSON: ASCII only, so the console
- * code page cannot mangle non-ASCII values, and no size limit of the command line applies (the
- * technique Ansible's Windows-over-SSH connection uses). Parameters are never spliced into code:
- * the script receives them as an object.
+ * One operation = one SSH exec of a short constant loader, passed with -EncodedCommand so neither
+ * cmd.exe nor PowerShell (whichever is the OpenSSH default shell) can reinterpret it, and one
+ * powershell.exe that runs every step of the operation. Everything else travels on stdin, one line
+ * per frame, each base64 of gzip: the first frame is the step loop (LOOP_SCRIPT, UTF-8 text), every
+ * later one a step (UTF-8 JSON, StepFrame). ASCII lines, so the console code page cannot mangle
+ * non-ASCII values, and no command-line limit applies; .NET Framework 4.5+ (Windows PowerShell 5.1)
+ * has GZipStream. A script travels once per operation and is referenced by its digest afterwards.
+ * Parameters are never spliced into code: the script receives them as an object. End of stdin ends
+ * the loop.
  *
- * The host answers with marked lines on stdout, each base64 of UTF-8 JSON:
+ * The host answers each step with marked lines on stdout, each base64 of UTF-8 JSON:
  *   ##mesh-progress:<b64>  zero or more, streamed as the step runs
- *   ##mesh-result:<b64>    exactly one, last
+ *   ##mesh-result:<b64>    exactly one, last for the step; the loop then reads the next frame
  * Anything else on stdout/stderr is noise kept (redacted) for diagnostics.
  */
+import { createHash } from "crypto";
+import { gunzipSync, gzipSync } from "zlib";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const PROGRESS_MARK = "##mesh-progress:";
 export const RESULT_MARK = "##mesh-result:";
 
-/** What travels on stdin. `script` is constant text from this package; `params` is pure data. */
+/** One step frame on stdin. `scripts` defines the parts the host has not seen yet; `run` names the parts of this step, in order. */
+export interface StepFrame {
+  v: number;
+  step: string;
+  scripts: Record<string, string>;
+  run: string[];
+  params: unknown;
+}
+
+/** A step as the host resolves it: the script (its parts joined with newlines) and its params. */
 export interface StepPayload {
   v: number;
   step: string;
@@ -37,12 +51,24 @@ export type StepEnvelope<T> =
   | { ok: false; error: { message: string; type?: string; line?: number; script?: string } };
 
 /**
- * Runs on the host under Windows PowerShell 5.1 (and pwsh 7 in tests). It must stay small: it is the
- * only text on the command line (about 2.7 encoded characters per character, and cmd.exe stops at
- * 8,191). Written for 5.1: no `&&`, `??`, ternaries. `Write-MeshProgress` and `Write-MeshLine` are
- * visible to the step script, which is invoked with the decoded params as its single argument.
+ * The command-line part: reads the first frame (the loop) from stdin and runs it with the rest of
+ * stdin. A script started with -EncodedCommand reads redirected stdin through `$input`, an
+ * enumerator of lines that yields each line as it arrives.
  */
-export const BOOTSTRAP_SCRIPT = [
+export const LOADER_SCRIPT = [
+  "$f=$input;$null=$f.MoveNext()",
+  "$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($f.Current))),[IO.Compression.CompressionMode]::Decompress)",
+  ". ([ScriptBlock]::Create((New-Object IO.StreamReader($z)).ReadToEnd())) $f",
+].join("\n");
+
+/**
+ * The step loop, run by the loader under Windows PowerShell 5.1 (and pwsh 7 in tests). Written for
+ * 5.1: no `&&`, `??`, ternaries. A step that throws is answered with {ok:false} and the loop reads
+ * on. `Write-MeshProgress` and `Write-MeshLine` are visible to the step script, which is invoked in
+ * a child scope with the decoded params as its single argument.
+ */
+export const LOOP_SCRIPT = [
+  "param($Frames)",
   "$ErrorActionPreference = 'Stop'",
   "$ProgressPreference = 'SilentlyContinue'",
   "function Write-MeshLine([string]$Mark, $Value) {",
@@ -55,18 +81,30 @@ export const BOOTSTRAP_SCRIPT = [
   "  if ($null -ne $Data) { $p.data = $Data }",
   `  Write-MeshLine '${PROGRESS_MARK}' $p`,
   "}",
-  "try {",
-  "  $raw = ($input | Out-String) -replace '\\s', ''",
-  "  $payload = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($raw)) | ConvertFrom-Json",
-  `  if ($payload.v -ne ${PROTOCOL_VERSION}) { throw ('unsupported protocol version ' + $payload.v) }`,
-  "  $step = [ScriptBlock]::Create([string]$payload.script)",
-  "  $value = & $step $payload.params",
-  `  Write-MeshLine '${RESULT_MARK}' @{ ok = $true; value = $value }`,
-  "} catch {",
-  "  $e = @{ message = [string]$_.Exception.Message; type = $_.Exception.GetType().FullName }",
-  "  if ($_.InvocationInfo) { $e.line = $_.InvocationInfo.ScriptLineNumber; $e.script = [string]$_.InvocationInfo.Line }",
-  `  Write-MeshLine '${RESULT_MARK}' @{ ok = $false; error = $e }`,
-  "  exit 1",
+  "function Read-MeshFrame([string]$Line) {",
+  "  $zip = New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($Line))), [IO.Compression.CompressionMode]::Decompress)",
+  "  (New-Object IO.StreamReader($zip, [Text.Encoding]::UTF8)).ReadToEnd() | ConvertFrom-Json",
+  "}",
+  "$MeshScripts = @{}",
+  "while ($Frames.MoveNext()) {",
+  "  $line = ([string]$Frames.Current).Trim()",
+  "  if ($line -eq '') { continue }",
+  "  try {",
+  "    $frame = Read-MeshFrame $line",
+  `    if ($frame.v -ne ${PROTOCOL_VERSION}) { throw ('unsupported protocol version ' + $frame.v) }`,
+  "    if ($null -ne $frame.scripts) { foreach ($part in $frame.scripts.PSObject.Properties) { $MeshScripts[$part.Name] = [string]$part.Value } }",
+  "    $text = foreach ($name in @($frame.run)) {",
+  "      if (-not $MeshScripts.ContainsKey([string]$name)) { throw ('unknown script part ' + $name) }",
+  "      $MeshScripts[[string]$name]",
+  "    }",
+  "    $step = [ScriptBlock]::Create((@($text) -join \"`n\"))",
+  "    $value = & $step $frame.params",
+  `    Write-MeshLine '${RESULT_MARK}' @{ ok = $true; value = $value }`,
+  "  } catch {",
+  "    $e = @{ message = [string]$_.Exception.Message; type = $_.Exception.GetType().FullName }",
+  "    if ($_.InvocationInfo) { $e.line = $_.InvocationInfo.ScriptLineNumber; $e.script = [string]$_.InvocationInfo.Line }",
+  `    Write-MeshLine '${RESULT_MARK}' @{ ok = $false; error = $e }`,
+  "  }",
   "}",
 ].join("\n");
 
@@ -82,15 +120,60 @@ export function decodePowerShellCommand(encoded: string): string {
 export const POWERSHELL_EXE = "powershell.exe";
 export const POWERSHELL_FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"];
 
-/** The exact command line sent for every step; it contains no value that depends on input. */
-export const STEP_COMMAND_LINE = [POWERSHELL_EXE, ...POWERSHELL_FLAGS, encodePowerShellCommand(BOOTSTRAP_SCRIPT)].join(" ");
+/** The exact command line sent for every operation; it contains no value that depends on input. */
+export const STEP_COMMAND_LINE = [POWERSHELL_EXE, ...POWERSHELL_FLAGS, encodePowerShellCommand(LOADER_SCRIPT)].join(" ");
 
-export function encodePayload(payload: StepPayload): string {
-  return Buffer.from(JSON.stringify(payload), "utf8").toString("base64");
+/** One stdin line: base64 of gzip of the text. */
+export function encodeFrameLine(text: string): string {
+  return gzipSync(Buffer.from(text, "utf8")).toString("base64");
 }
 
-export function decodePayload(b64: string): StepPayload {
-  return JSON.parse(Buffer.from(b64.replace(/\s/g, ""), "base64").toString("utf8")) as StepPayload;
+export function decodeFrameLine(line: string): string {
+  return gunzipSync(Buffer.from(line.replace(/\s/g, ""), "base64")).toString("utf8");
+}
+
+/** The first stdin line of every operation: the loop itself. */
+export const LOOP_FRAME_LINE = encodeFrameLine(LOOP_SCRIPT);
+
+/** The name a script part goes by once the host has it: a digest of its text. */
+export function scriptPartName(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("base64url").slice(0, 16);
+}
+
+/**
+ * Frames for one loop (one powershell.exe): remembers which parts that process already holds, so
+ * each is sent once. `parts` joined with newlines is the step's whole script.
+ */
+export class FrameWriter {
+  private readonly sent = new Set<string>();
+
+  frame(step: string, parts: readonly string[], params: unknown): string {
+    const scripts: Record<string, string> = {};
+    const run = parts.map((text) => {
+      const name = scriptPartName(text);
+      if (!this.sent.has(name)) scripts[name] = text;
+      this.sent.add(name);
+      return name;
+    });
+    const frame: StepFrame = { v: PROTOCOL_VERSION, step, scripts, run, params };
+    return encodeFrameLine(JSON.stringify(frame));
+  }
+}
+
+/** The host's side of FrameWriter (the simulated host's): resolves a frame line into the step it asks for. */
+export class FrameReader {
+  private readonly scripts = new Map<string, string>();
+
+  read(line: string): StepPayload {
+    const frame = JSON.parse(decodeFrameLine(line)) as Partial<StepFrame>;
+    for (const [name, text] of Object.entries(frame.scripts ?? {})) this.scripts.set(name, text);
+    const texts = (frame.run ?? []).map((name) => {
+      const text = this.scripts.get(name);
+      if (text === undefined) throw new Error(`unknown script part ${name}`);
+      return text;
+    });
+    return { v: frame.v ?? 0, step: String(frame.step), script: texts.join("\n"), params: frame.params };
+  }
 }
 
 export function encodeMarkedLine(mark: string, value: unknown): string {

@@ -1,13 +1,14 @@
 /**
  * One SSH session to one Windows host for the length of an operation: connects (with retries),
- * holds the host key it is bound to, runs steps one exec each, and reconnects when the link drops
- * (re-running a step only when the caller says that is safe).
+ * holds the host key it is bound to, runs its steps in one step loop (one powershell.exe), and
+ * reconnects when the link drops (re-running a step, in a new loop, only when the caller says that
+ * is safe).
  */
 import { MeshError } from "../common/errors";
 import { connectWithRetry, type ConnectPlan } from "./connect";
 import { checkPrivateKey, type DialContext, type Hop, type LiveConnection } from "./dial";
 import { HostKeyTrust } from "./host-key";
-import { ConnectionDropped, runStep, type StepContext } from "./step";
+import { ConnectionDropped, StepLoop, type StepContext } from "./loop";
 import type { ConnectionSettings, RemoteSession, SessionOptions, StepRequest, TransportStats } from "./types";
 
 export async function openSession(settings: ConnectionSettings, options: SessionOptions): Promise<RemoteSession> {
@@ -55,6 +56,7 @@ class SshSession implements RemoteSession {
   private readonly stepContext: StepContext;
   private connection: LiveConnection | undefined;
   private connecting: Promise<LiveConnection> | undefined;
+  private loop: StepLoop | undefined;
   private closed = false;
 
   constructor(
@@ -92,18 +94,25 @@ class SshSession implements RemoteSession {
   async run<T>(request: StepRequest): Promise<T> {
     const timeoutMs = request.timeoutMs ?? this.options.stepTimeoutMs;
     try {
-      return (await runStep(await this.connect(), request, timeoutMs, this.stepContext)) as T;
+      return (await this.runInLoop(request, timeoutMs)) as T;
     } catch (error) {
       if (!(error instanceof ConnectionDropped)) throw error;
       if (!request.idempotent) throw this.dropped(request, error, "it may or may not have taken effect on the host");
       this.options.log?.(`[${this.label}] ${request.name}: the connection dropped; reconnecting to run the step again`);
     }
     try {
-      return (await runStep(await this.connect(), request, timeoutMs, this.stepContext)) as T;
+      return (await this.runInLoop(request, timeoutMs)) as T;
     } catch (error) {
       if (error instanceof ConnectionDropped) throw this.dropped(request, error, "it dropped again after one reconnection");
       throw error;
     }
+  }
+
+  /** The loop of the live connection, or a new one when it ended (timeout, dropped link, closed channel). */
+  private async runInLoop(request: StepRequest, timeoutMs: number): Promise<unknown> {
+    const connection = await this.connect();
+    if (!this.loop?.usable || this.loop.connection !== connection) this.loop = new StepLoop(connection, this.stepContext);
+    return this.loop.run(request, timeoutMs);
   }
 
   private dropped(request: StepRequest, error: ConnectionDropped, detail: string): MeshError {
@@ -120,6 +129,9 @@ class SshSession implements RemoteSession {
     this.closed = true;
     const connection = this.connection ?? (await this.connecting?.catch(() => undefined));
     this.connection = undefined;
+    // End of stdin ends the loop; every result has arrived, so nothing waits for the channel's close.
+    this.loop?.end();
+    this.loop = undefined;
     await connection?.close();
   }
 }

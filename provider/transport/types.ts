@@ -49,8 +49,11 @@ export interface SessionOptions {
 export interface StepRequest {
   /** Step name, used in progress lines and errors. */
   name: string;
-  /** Constant script text from the scripts module. */
-  script: string;
+  /**
+   * Constant script text from the scripts module, whole or in parts (joined with newlines on the
+   * host); a part already sent in this operation is not sent again.
+   */
+  script: string | readonly string[];
   /** Pure data, delivered to the script as its single argument. */
   params: unknown;
   timeoutMs?: number;

@@ -1,11 +1,26 @@
 /**
  * Runs one step on a back end exactly as the SSH server would hand it over: the constant command
- * line, and the payload (the step's real script from provider/scripts, its params) on stdin.
+ * line, and on stdin the step loop and one frame (the step's real script from provider/scripts,
+ * its params), then end of stdin.
  */
 import { stepScript } from "../../provider/scripts";
 import type { StepName, StepTypes } from "../../provider/scripts/catalogue";
-import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload, parseLine, type StepEnvelope, type StepProgress } from "../../provider/transport/protocol";
+import {
+  FrameWriter,
+  LOOP_FRAME_LINE,
+  STEP_COMMAND_LINE,
+  parseLine,
+  type StepEnvelope,
+  type StepProgress,
+} from "../../provider/transport/protocol";
 import type { HostBackend } from "../backend";
+import { StdinLines } from "../stdin-lines";
+
+/** Stdin of one loop running these steps, one after the other, then ending. */
+export function loopStdin(...steps: { step: string; script: string; params: unknown }[]): StdinLines {
+  const frames = new FrameWriter();
+  return StdinLines.of([LOOP_FRAME_LINE, ...steps.map(({ step, script, params }) => frames.frame(step, [script], params))].join("\n"));
+}
 
 export interface StepRun<T> {
   exitCode: number;
@@ -25,7 +40,7 @@ export async function runStep<S extends StepName>(
   const progress: StepProgress[] = [];
   const noise: string[] = [];
   let envelope: StepEnvelope<StepTypes[S]["result"]> | undefined;
-  const stdin = encodePayload({ v: PROTOCOL_VERSION, step, script, params });
+  const stdin = loopStdin({ step, script, params });
   const exitCode = await backend.exec(STEP_COMMAND_LINE, stdin, {
     stdout: (line) => {
       const parsed = parseLine(line);

@@ -9,11 +9,11 @@ import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScript
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
-import { runStep, stepValue } from "../../simulator/backends/run-step";
+import { loopStdin, runStep, stepValue } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { WINDOW_CLOSED_EXIT_CODE } from "../../simulator/programs/powershell";
 import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
-import { PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../provider/transport/protocol";
+import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
@@ -186,7 +186,7 @@ describePwsh("the back end", () => {
     const closed = new AbortController();
     const lines: string[] = [];
     try {
-      const exec = host.exec(STEP_COMMAND_LINE, encodePayload({ v: PROTOCOL_VERSION, step: "join", script: stepScript("join"), params: joinParams({ timeoutSeconds: 600 }) }), {
+      const exec = host.exec(STEP_COMMAND_LINE, loopStdin({ step: "join", script: stepScript("join"), params: joinParams({ timeoutSeconds: 600 }) }), {
         stdout: (line) => {
           lines.push(line);
           // The first attempt has started: now the client goes away.

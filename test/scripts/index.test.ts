@@ -26,12 +26,15 @@ const DATA: JoinScriptData = {
 };
 
 describe("stepScript", () => {
-  test("is the shared functions (with the parameter block first) followed by the step's own text", () => {
+  test("is the shared functions (with the parameter block first) followed by the step's own text, comment lines emptied in place", () => {
     for (const step of ["probe", "install", "join", "cleanup"] as const) {
-      const script = stepScript(step);
-      expect(script.startsWith(source("common.ps1"))).toBe(true);
-      expect(script.endsWith(source(`${step}.ps1`))).toBe(true);
-      expect(script.split("\n").find((line) => line.trim() !== "" && !line.startsWith("#"))).toBe("param($Params)");
+      const sourceLines = `${source("common.ps1")}\n${source(`${step}.ps1`)}`.split("\n");
+      const lines = stepScript(step).split("\n");
+      // Line for line, so a line number the host reports is the source's.
+      expect(lines).toHaveLength(sourceLines.length);
+      expect(lines).toEqual(sourceLines.map((line) => (/^\s*#/.test(line) ? "" : line)));
+      expect(sourceLines.some((line) => /^\s*#/.test(line))).toBe(true);
+      expect(lines.find((line) => line.trim() !== "")).toBe("param($Params)");
     }
   });
 

@@ -2,7 +2,7 @@
  * A static check that a script runs on Windows PowerShell 5.1: it must parse (tree-sitter-powershell,
  * no pwsh needed) and use only what 5.1 has. Commands and parameters are held to an ALLOWLIST, 5.1's
  * own inventory (inventory-51.ts): every command must be a 5.1 command, a function the script (or the
- * bootstrap that runs it) defines, or a program written with its extension or path (icacls.exe,
+ * step loop that runs it) defines, or a program written with its extension or path (icacls.exe,
  * & $TailscaleExe); every named parameter must bind, as 5.1 binds it (exact name or alias, or an
  * unambiguous prefix), and the named parameters of one call must fit one of the command's sets.
  * Language features 5.1 lacks are found in the syntax tree (pipeline chains, automatic variables,
@@ -17,7 +17,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Language, Parser, type Node } from "web-tree-sitter";
-import { BOOTSTRAP_SCRIPT } from "../../provider/transport/protocol";
+import { LOOP_SCRIPT } from "../../provider/transport/protocol";
 import { bindParameter, inventoryAlias, inventoryCommand, isInventoryModule, oneSetTakes, type CommandShape } from "./inventory-51";
 
 export interface Finding {
@@ -117,7 +117,7 @@ export async function functionsDefinedIn(script: string): Promise<CommandShape[]
 }
 
 export interface CheckOptions {
-  /** Scripts whose functions the checked script may call: the bootstrap, for a step script. */
+  /** Scripts whose functions the checked script may call: the step loop, for a step script. */
   definedBy?: string[];
 }
 
@@ -159,9 +159,9 @@ export async function findWindowsPowerShell51Problems(script: string, options: C
   return findings;
 }
 
-/** A step script as the bootstrap runs it: it may call the bootstrap's Write-MeshProgress. */
+/** A step script as the step loop runs it: it may call the loop's Write-MeshProgress. */
 export function findStepScriptProblems(script: string): Promise<Finding[]> {
-  return findWindowsPowerShell51Problems(script, { definedBy: [BOOTSTRAP_SCRIPT] });
+  return findWindowsPowerShell51Problems(script, { definedBy: [LOOP_SCRIPT] });
 }
 
 type Add = (node: Node, rule: string, about?: Pick<Finding, "command" | "parameter">) => void;

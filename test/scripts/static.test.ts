@@ -5,7 +5,7 @@
  */
 import { buildJoinScript, manualCommand, stepScript } from "../../provider/scripts";
 import { FAILURE_RULES, type JoinScriptData, type StepName } from "../../provider/scripts/catalogue";
-import { BOOTSTRAP_SCRIPT, STEP_COMMAND_LINE, decodePowerShellCommand } from "../../provider/transport/protocol";
+import { LOADER_SCRIPT, LOOP_SCRIPT, STEP_COMMAND_LINE, decodePowerShellCommand } from "../../provider/transport/protocol";
 import { findStepScriptProblems, findWindowsPowerShell51Problems, type Finding } from "./powershell-51";
 
 const STEPS: StepName[] = ["probe", "install", "join", "cleanup"];
@@ -42,19 +42,20 @@ const JOIN_DATA: JoinScriptData[] = [
   },
 ];
 
-/** The bootstrap exactly as it goes on the command line: the -EncodedCommand argument, decoded. */
-function bootstrapOnCommandLine(): string {
+/** The loader exactly as it goes on the command line: the -EncodedCommand argument, decoded. */
+function loaderOnCommandLine(): string {
   return decodePowerShellCommand(STEP_COMMAND_LINE.split(" ").pop() ?? "");
 }
 
 describe("every script the provider sends runs on Windows PowerShell 5.1", () => {
-  test.each(STEPS)("the %s step (common functions and the step's own text; the bootstrap's functions)", async (step) => {
+  test.each(STEPS)("the %s step (common functions and the step's own text; the step loop's functions)", async (step) => {
     expect(await findStepScriptProblems(stepScript(step))).toEqual([]);
   });
 
-  test("the bootstrap on the command line", async () => {
-    expect(bootstrapOnCommandLine()).toBe(BOOTSTRAP_SCRIPT);
-    expect(await findWindowsPowerShell51Problems(bootstrapOnCommandLine())).toEqual([]);
+  test("the loader on the command line, and the step loop it runs", async () => {
+    expect(loaderOnCommandLine()).toBe(LOADER_SCRIPT);
+    expect(await findWindowsPowerShell51Problems(loaderOnCommandLine())).toEqual([]);
+    expect(await findWindowsPowerShell51Problems(LOOP_SCRIPT)).toEqual([]);
   });
 
   test.each(JOIN_DATA.map((data, index) => [index, data] as const))("the join script built from parameter set %i", async (_index, data) => {
@@ -65,7 +66,7 @@ describe("every script the provider sends runs on Windows PowerShell 5.1", () =>
     expect(await findWindowsPowerShell51Problems(manualCommand("C:\\temp\\join-mesh.ps1"))).toEqual([]);
   });
 
-  test("a step relies on the bootstrap for Write-MeshProgress: alone, the call is caught", async () => {
+  test("a step relies on the step loop for Write-MeshProgress: alone, the call is caught", async () => {
     const findings = await findWindowsPowerShell51Problems(stepScript("join"));
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((finding) => finding.command === "Write-MeshProgress")).toBe(true);

@@ -2,14 +2,7 @@ import { createHash } from "node:crypto";
 import { Client, type ConnectConfig } from "ssh2";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../simulator";
-import {
-  PROTOCOL_VERSION,
-  STEP_COMMAND_LINE,
-  encodePayload,
-  parseLine,
-  type StepEnvelope,
-  type StepProgress,
-} from "../../provider/transport/protocol";
+import { FrameWriter, LOOP_FRAME_LINE, STEP_COMMAND_LINE, parseLine, type StepEnvelope, type StepProgress } from "../../provider/transport/protocol";
 import { AUTH_KEY, joinScriptTextFor } from "./backends/ts/step-runner";
 
 interface ExecOutput {
@@ -37,7 +30,7 @@ function connect(config: ConnectConfig): Promise<{ client: Client; seenFingerpri
   });
 }
 
-/** One exec, the way the provider sends a step: the constant command line, the payload on stdin. */
+/** One exec holding one step: the constant command line, the step loop and the step's frame on stdin, then its end. */
 function exec(client: Client, command: string, stdin: string): Promise<ExecOutput> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
@@ -60,7 +53,7 @@ function exec(client: Client, command: string, stdin: string): Promise<ExecOutpu
 }
 
 function step(client: Client, name: string, params: unknown): Promise<ExecOutput> {
-  return exec(client, STEP_COMMAND_LINE, encodePayload({ v: PROTOCOL_VERSION, step: name, script: `# ${name}`, params }));
+  return exec(client, STEP_COMMAND_LINE, `${LOOP_FRAME_LINE}\n${new FrameWriter().frame(name, [`# ${name}`], params)}\n`);
 }
 
 function valueOf(output: ExecOutput): Record<string, unknown> {
@@ -143,7 +136,8 @@ describe("SimulatedWindowsHost", () => {
     const host = await startHost("clean-join-first-try");
     const { client } = await connectTo(host, "password");
     const output = await step(client, "join", { authKey: AUTH_KEY });
-    expect(output.exitCode).toBe(1);
+    // The loop answers the failed step and ends cleanly at the end of stdin.
+    expect(output.exitCode).toBe(0);
     expect(output.envelope).toMatchObject({ ok: false });
     expect(JSON.stringify(output.envelope)).not.toContain(AUTH_KEY);
   });

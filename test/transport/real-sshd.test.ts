@@ -16,9 +16,9 @@ const ready = toolsPresent("real sshd + pwsh transport tests", "sshd", "ssh-keyg
   let session: RemoteSession;
   const log: string[] = [];
 
-  beforeAll(async () => {
-    sshd = await startSshd();
-    session = await openSession(
+  /** A new session (one step loop, one pwsh, started by its first step). */
+  const open = () =>
+    openSession(
       {
         host: sshd.host,
         port: sshd.port,
@@ -31,6 +31,10 @@ const ready = toolsPresent("real sshd + pwsh transport tests", "sshd", "ssh-keyg
       },
       { label: "real-01", redactor: new Redactor(["s3cret-value"]), log: (line) => log.push(line), stepTimeoutMs: 60_000 },
     );
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    session = await open();
   });
 
   afterAll(async () => {
@@ -60,13 +64,49 @@ const ready = toolsPresent("real sshd + pwsh transport tests", "sshd", "ssh-keyg
     expect(String(error)).not.toContain("s3cret-value");
   });
 
+  test("several steps run in one pwsh, and a step that throws leaves the loop running", async () => {
+    const shared = "param($p)\nfunction Get-Answer { [pscustomobject]@{ pid = $PID; n = $p.n } }";
+    const first = await session.run<{ pid: number }>({ name: "one", script: [shared, "Get-Answer"], params: { n: 1 } });
+    await expect(session.run({ name: "boom", script: [shared, "throw 'boom'"], params: {} })).rejects.toThrow("the step failed on the host: boom");
+    const third = await session.run<{ pid: number; n: number }>({ name: "three", script: [shared, "Get-Answer"], params: { n: 3 } });
+    expect(third).toEqual({ pid: first.pid, n: 3 });
+  });
+
+  test("a step that hangs is stopped at its timeout, naming host and step; the next step runs in a new pwsh", async () => {
+    const pidScript = "param($p)\n$PID";
+    const before = await session.run<number>({ name: "pid", script: pidScript, params: {} });
+    const error = await session.run({ name: "stuck", script: "param($p)\nStart-Sleep -Seconds 600", params: {}, timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(isMeshError(error, "step-timeout")).toBe(true);
+    expect(String(error)).toContain("[real-01] stuck:");
+    const after = await session.run<number>({ name: "pid", script: pidScript, params: {} });
+    expect(after).not.toBe(before);
+  });
+
+  test("a connection dropped mid-loop fails a step that is not safe to repeat; the next step reconnects", async () => {
+    const dropped = await open();
+    try {
+      // Ends this connection's sshd session process from inside the loop, as a broken link would.
+      const cut = "param($p)\nWrite-MeshProgress 'cutting'\n$x = Get-Process -Id $PID\nwhile ($x -and $x.ProcessName -notlike 'sshd*') { $x = $x.Parent }\nStop-Process -Id $x.Id -Force\nStart-Sleep -Seconds 30";
+      const error = await dropped.run({ name: "cut", script: cut, params: {} }).catch((e: unknown) => e);
+      expect(isMeshError(error, "ssh-dropped")).toBe(true);
+      expect(String(error)).toContain("[real-01] cut:");
+      expect(await dropped.run({ name: "echo", script: "param($p)\n$p", params: { again: true } })).toEqual({ again: true });
+      expect(dropped.stats.connections).toBe(2);
+    } finally {
+      await dropped.close();
+    }
+  });
+
   test("a prelude stands in for a Windows cmdlet, ahead of the step script", async () => {
     sshd.setPrelude("function Get-Service([string]$Name) { [pscustomobject]@{ Name = $Name; Status = 'Running' } }");
+    // The prelude is read when pwsh starts: once per session.
+    const withPrelude = await open();
     try {
       const script = "param($p)\n(Get-Service -Name $p.name).Status";
-      expect(await session.run({ name: "service", script, params: { name: "Tailscale" } })).toBe("Running");
+      expect(await withPrelude.run({ name: "service", script, params: { name: "Tailscale" } })).toBe("Running");
     } finally {
       sshd.setPrelude(undefined);
+      await withPrelude.close();
     }
   });
 });

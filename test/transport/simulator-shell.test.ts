@@ -4,7 +4,7 @@
  */
 import { Client } from "ssh2";
 import type { DefaultShell } from "../../simulator/ssh-server";
-import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
+import { FrameWriter, LOOP_FRAME_LINE, STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { Fixture, PASSWORD, USER } from "../support/sim-fixture";
 
 const fixture = new Fixture();
@@ -43,10 +43,10 @@ test("under cmd.exe a command line over 8,191 characters fails as cmd.exe fails 
   expect(await rawExec("cmd", longCommand)).toEqual({ exitCode: 1, stdout: "", stderr: "The command line is too long.\r\n" });
 });
 
-test("under PowerShell the same line is not too long (32,767 applies), but is refused as not the bootstrap", async () => {
+test("under PowerShell the same line is not too long (32,767 applies), but is refused as not the provider's command line", async () => {
   const outcome = await rawExec("powershell", longCommand);
   expect(outcome.stderr).not.toContain("too long");
-  expect(outcome.stderr).toContain("not the provider's bootstrap");
+  expect(outcome.stderr).toContain("not the provider's command line");
   expect(outcome.exitCode).toBe(1);
 });
 
@@ -62,7 +62,7 @@ test("an unknown program gets cmd.exe's message under cmd, PowerShell's under Po
 });
 
 test("the step command line runs under both shells, answering in CRLF lines like Windows", async () => {
-  const stdin = Buffer.from(JSON.stringify({ v: 1, step: "echo", script: "", params: { a: 1 } })).toString("base64") + "\n";
+  const stdin = `${LOOP_FRAME_LINE}\n${new FrameWriter().frame("echo", [""], { a: 1 })}\n`;
   for (const shell of ["cmd", "powershell"] as const) {
     const outcome = await rawExec(shell, STEP_COMMAND_LINE, stdin);
     expect(outcome.exitCode).toBe(0);

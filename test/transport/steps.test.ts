@@ -4,7 +4,7 @@
  * dropped connections are survived only when the step is safe to repeat, and secrets stay out.
  */
 import { isMeshError } from "../../provider/common/errors";
-import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
+import { PROTOCOL_VERSION, STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import type { StepProgress } from "../../provider/transport/protocol";
 import { Fixture, failureOf, LABEL, PASSWORD } from "../support/sim-fixture";
 
@@ -26,8 +26,10 @@ test("a payload far over 8,191 characters arrives intact, on stdin, under cmd.ex
   const script = "param($p)\n" + "# a long script\n".repeat(1000);
   expect(await session.run({ name: "echo", script, params })).toEqual(params);
   expect(server.commandLines).toEqual([STEP_COMMAND_LINE]);
-  expect(server.payloads).toEqual([{ v: 1, step: "echo", script, params }]);
-  expect(session.stats.bytesSent).toBeGreaterThan(50_000 + script.length);
+  expect(server.payloads).toEqual([{ v: PROTOCOL_VERSION, step: "echo", script, params }]);
+  // The frame is gzipped: a repetitive payload costs far fewer bytes than its JSON.
+  expect(session.stats.bytesSent).toBeGreaterThan(Buffer.byteLength(STEP_COMMAND_LINE));
+  expect(session.stats.bytesSent).toBeLessThan(JSON.stringify(params).length / 4);
   expect(session.stats.bytesReceived).toBeGreaterThan(50_000);
   expect(session.stats.roundTrips).toBe(1);
 });
@@ -68,6 +70,39 @@ test("a step that never answers times out naming host, step and time, and the co
   expect(await session.run({ name: "echo", script: "", params: { after: "timeout" } })).toEqual({ after: "timeout" });
   expect(session.stats.connections).toBe(1);
   expect(server.stats.connections).toBe(1);
+});
+
+describe("one step loop (one powershell.exe) per operation", () => {
+  test("several steps run in one process, each script part is sent once, and a failed step leaves the loop running", async () => {
+    const { server } = await fixture.server();
+    const session = await fixture.session(fixture.settings(server));
+    const shared = "param($p)\n# shared functions\n" + "# padding\n".repeat(500);
+    expect(await session.run({ name: "pid", script: [shared, "# first"], params: {} })).toEqual({ pid: 1 });
+    const sentAfterFirst = session.stats.bytesSent;
+    expect(await session.run({ name: "echo", script: [shared, "# second"], params: { n: 2 } })).toEqual({ n: 2 });
+    // The shared part went once: the second frame is far smaller than the first.
+    expect(session.stats.bytesSent - sentAfterFirst).toBeLessThan(300);
+    expect(isMeshError(await failureOf(session.run({ name: "fail", script: [shared], params: { message: "no" } })), "step-failed")).toBe(true);
+    expect(await session.run({ name: "pid", script: [shared], params: {} })).toEqual({ pid: 1 });
+    expect(server.commandLines).toEqual([STEP_COMMAND_LINE]);
+    expect(server.stats.execs).toBe(1);
+    expect(server.payloads.map((p) => [p.step, p.script.length])).toEqual([
+      ["pid", shared.length + "\n# first".length],
+      ["echo", shared.length + "\n# second".length],
+      ["fail", shared.length],
+      ["pid", shared.length],
+    ]);
+    expect(session.stats.roundTrips).toBe(4);
+  });
+
+  test("a step after a timed-out one runs in a new process, on the same connection", async () => {
+    const { server } = await fixture.server({ hangInStep: "probe" });
+    const session = await fixture.session(fixture.settings(server));
+    expect(await session.run({ name: "pid", script: "", params: {} })).toEqual({ pid: 1 });
+    expect(isMeshError(await failureOf(session.run({ name: "probe", script: "", params: {}, timeoutMs: 500 })), "step-timeout")).toBe(true);
+    expect(await session.run({ name: "pid", script: "", params: {} })).toEqual({ pid: 2 });
+    expect(server.stats).toMatchObject({ connections: 1, execs: 2 });
+  });
 });
 
 describe("a connection dropped in the middle of a step", () => {

@@ -1,26 +1,32 @@
 /**
- * One exec on the pwsh back end: the bootstrap the provider sent (decoded from its -EncodedCommand),
+ * One exec on the pwsh back end: the loader the provider sent (decoded from its -EncodedCommand),
  * run in pwsh after a prelude that sets up the sandbox's Windows stand-ins (the *.ps1 next to this
- * file). The prelude also refuses, as Windows PowerShell 5.1's parser would, a step script that uses
- * syntax 5.1 lacks (MESH_SIM_GATE names the step script to check).
+ * file), with stdin's lines passed on as they arrive. Before a step script runs for the first time,
+ * the same loop checks it with the prelude's Find-SimNewerSyntax (one frame of its own, answered to
+ * this side only): a script Windows PowerShell 5.1's parser would refuse fails as the loop reports
+ * a parse error from [ScriptBlock]::Create, and nothing of it runs.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SID_USERS, TAILSCALE_EXE } from "../../../provider/scripts/catalogue";
-import { RESULT_MARK, decodePayload, decodePowerShellCommand } from "../../../provider/transport/protocol";
+import { FrameReader, FrameWriter, RESULT_MARK, decodePowerShellCommand, encodeMarkedLine, parseLine, type StepPayload } from "../../../provider/transport/protocol";
+import type { StepIo } from "../../backend";
 import { DEFAULT_READERS } from "../../host-state";
 import { msiIndex } from "../../programs/pkgs";
 import type { Scenario } from "../../scenarios";
+import { StdinLines } from "../../stdin-lines";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
 const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "content.ps1", "services.ps1", "system.ps1", "language.ps1"];
+
+/** The check, run by the loop as a step of its own: the first construct 5.1 cannot parse, or null. */
+const SYNTAX_CHECK_SCRIPT = "param($Params)\n@{ problem = (Find-SimNewerSyntax -Text ([string]$Params.text)) }";
 
 /** A single-quoted PowerShell string literal. */
 function quotePowerShell(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** PowerShell to run before the bootstrap (it reads the sandbox's place from the environment). */
+/** PowerShell to run before the loader (it reads the sandbox's place from the environment). */
 export function preludeFor(scenario: Scenario): string {
   return [
     "# Windows stand-ins of the simulated host (pulumi-mesh-windows, simulator/backends/pwsh).",
@@ -32,39 +38,75 @@ export function preludeFor(scenario: Scenario): string {
     `$SimDefaultReaders = @(${DEFAULT_READERS.map(quotePowerShell).join(", ")})`,
     `$SimUsersSid = ${quotePowerShell(SID_USERS)}`,
     `$SimTailscaleExe = ${quotePowerShell(TAILSCALE_EXE)}`,
-    `$SimResultMark = ${quotePowerShell(RESULT_MARK)}`,
     `$SimMsiIndex = ${quotePowerShell(JSON.stringify(msiIndex(scenario)))}`,
     ...STAND_INS.map((file) => `. ${quotePowerShell(join(__dirname, file))}`),
-    // A step script 5.1 cannot parse fails as the bootstrap reports a parse error from [ScriptBlock]::Create.
-    "if ($env:MESH_SIM_GATE) {",
-    "  $SimProblem = Find-SimNewerSyntax -Text ([IO.File]::ReadAllText($env:MESH_SIM_GATE))",
-    "  if ($SimProblem) {",
-    `    $SimFailure = @{ ok = $false; error = @{ message = 'Exception calling "Create" with "1" argument(s): "' + $SimProblem + '"'; type = 'System.Management.Automation.MethodInvocationException' } }`,
-    "    [Console]::Out.WriteLine($SimResultMark + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((Microsoft.PowerShell.Utility\\ConvertTo-Json -InputObject $SimFailure -Compress -Depth 4))))",
-    "    exit 1",
-    "  }",
-    "}",
   ].join("\n");
 }
 
-/** The bootstrap of `powershell.exe ... -EncodedCommand <bootstrap>`, the only command line this back end runs. */
-export function bootstrapOf(commandLine: string): string {
+/** The loader of `powershell.exe ... -EncodedCommand <loader>`, the only command line this back end runs. */
+export function loaderOf(commandLine: string): string {
   const tokens = commandLine.trim().split(/\s+/);
   const flag = tokens.findIndex((token) => token.toLowerCase() === "-encodedcommand");
-  if (flag < 0 || flag + 1 >= tokens.length) throw new Error("the pwsh back end runs only `powershell.exe ... -EncodedCommand <bootstrap>`");
+  if (flag < 0 || flag + 1 >= tokens.length) throw new Error("the pwsh back end runs only `powershell.exe ... -EncodedCommand <loader>`");
   return decodePowerShellCommand(tokens[flag + 1]);
 }
 
-/** The step script of a payload, written to the sandbox for the 5.1 language check; none when stdin is not a payload. */
-export function stepScriptFile(dir: string, stdin: string): string | undefined {
-  let script: unknown;
+/**
+ * Stdin for pwsh, and the stdout filter that takes the syntax checks' answers out of the stream:
+ * every step frame whose script the loop has not checked yet is preceded by a check frame.
+ */
+export function gatedStdin(stdin: AsyncIterable<string>, io: StepIo): { lines: StdinLines; stdout: (line: string) => void } {
+  const lines = new StdinLines();
+  let answer: ((problem: string | null) => void) | undefined;
+  const stdout = (line: string) => {
+    const take = answer;
+    const parsed = take && line.startsWith(RESULT_MARK) ? parseLine(line) : undefined;
+    if (!take || parsed?.kind !== "result") return io.stdout(line);
+    answer = undefined;
+    const envelope = parsed.envelope;
+    take(envelope.ok ? ((envelope.value as { problem?: string | null } | null)?.problem ?? null) : `the syntax check failed: ${envelope.error.message}`);
+  };
+  const check = (checks: FrameWriter, script: string) =>
+    new Promise<string | null>((resolve) => {
+      answer = resolve;
+      lines.push(checks.frame("syntax-check", [SYNTAX_CHECK_SCRIPT], { text: script }));
+    });
+  void (async () => {
+    const reader = new FrameReader();
+    const checks = new FrameWriter();
+    const checked = new Set<string>();
+    let first = true;
+    for await (const line of stdin) {
+      const payload = first ? undefined : tryRead(reader, line);
+      first = false;
+      if (payload && !checked.has(payload.script)) {
+        checked.add(payload.script);
+        const problem = await check(checks, payload.script);
+        if (io.signal.aborted) break;
+        if (problem) {
+          io.stdout(parseFailure(problem));
+          continue;
+        }
+      }
+      lines.push(line);
+    }
+    lines.end();
+  })();
+  return { lines, stdout };
+}
+
+/** What the loop prints when [ScriptBlock]::Create refuses a script. */
+function parseFailure(problem: string): string {
+  return encodeMarkedLine(RESULT_MARK, {
+    ok: false,
+    error: { message: `Exception calling "Create" with "1" argument(s): "${problem}"`, type: "System.Management.Automation.MethodInvocationException" },
+  });
+}
+
+function tryRead(reader: FrameReader, line: string): StepPayload | undefined {
   try {
-    script = decodePayload(stdin).script;
+    return reader.read(line);
   } catch {
     return undefined;
   }
-  if (typeof script !== "string") return undefined;
-  const path = join(dir, "step-script.ps1");
-  writeFileSync(path, script);
-  return path;
 }

@@ -1,5 +1,5 @@
 /**
- * The real-PowerShell back end of the simulated Windows host: every exec runs the very bootstrap and
+ * The real-PowerShell back end of the simulated Windows host: every exec runs the very loader, step loop and
  * step script the provider sent, in pwsh 7, after a prelude of Windows stand-ins (*.ps1 here):
  * drives, registry, services, network, web and Windows PowerShell 5.1's parameter sets and language
  * (exec.ts). The host is a sandbox folder under the system temp directory holding its HostState
@@ -21,7 +21,7 @@ import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord }
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
 import type { Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
-import { bootstrapOf, preludeFor, stepScriptFile } from "./exec";
+import { loaderOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
 import { ProgramServer, SERVICE_MANAGER } from "./program-server";
 
@@ -31,7 +31,7 @@ export const createPwshBackend: BackendFactory = async (scenario, initial) => Pw
 
 export class PwshHostBackend implements HostBackend {
   readonly kind = "pwsh" as const;
-  /** PowerShell to run before the bootstrap (it reads environment() to find the sandbox). */
+  /** PowerShell to run before the loader (it reads environment() to find the sandbox). */
   readonly prelude: string;
   private readonly running = new Set<ChildProcess>();
   private readonly programs: ProgramServer;
@@ -82,12 +82,10 @@ export class PwshHostBackend implements HostBackend {
     };
   }
 
-  async exec(commandLine: string, stdin: string, io: StepIo): Promise<number> {
-    const bootstrap = bootstrapOf(commandLine);
-    const env = this.environment("ssh");
-    const gate = stepScriptFile(this.dir, stdin);
-    if (gate) env.MESH_SIM_GATE = gate;
-    return this.run(`${this.prelude}\n${bootstrap}`, stdin, env, io, []);
+  async exec(commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number> {
+    const loader = loaderOf(commandLine);
+    const gated = gatedStdin(stdin, io);
+    return this.run(`${this.prelude}\n${loader}`, gated.lines, this.environment("ssh"), { ...io, stdout: gated.stdout }, []);
   }
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {
@@ -138,7 +136,7 @@ export class PwshHostBackend implements HostBackend {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private run(script: string, stdin: string, env: Record<string, string>, io: StepIo, extraFlags: string[]): Promise<number> {
+  private run(script: string, stdin: string | AsyncIterable<string>, env: Record<string, string>, io: StepIo, extraFlags: string[]): Promise<number> {
     return runPwsh({ pwsh: this.pwsh, dir: this.dir, script, stdin, env, extraFlags, running: this.running }, io);
   }
 

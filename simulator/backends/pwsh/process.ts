@@ -46,11 +46,20 @@ export interface PwshRun {
   /** The sandbox folder (its bin/ is the whole PATH, its cwd/ the working folder). */
   dir: string;
   script: string;
-  stdin: string;
+  /** All at once, or line by line as it arrives (then end of stdin when it ends). */
+  stdin: string | AsyncIterable<string>;
   env: Record<string, string>;
   extraFlags: string[];
   /** Every pwsh still running, for dispose(). */
   running: Set<ChildProcess>;
+}
+
+async function feed(child: ChildProcess, lines: AsyncIterable<string>): Promise<void> {
+  for await (const line of lines) {
+    if (!child.stdin?.writable) return;
+    child.stdin.write(line + "\n");
+  }
+  child.stdin?.end();
 }
 
 export function runPwsh(run: PwshRun, io: StepIo): Promise<number> {
@@ -90,7 +99,8 @@ export function runPwsh(run: PwshRun, io: StepIo): Promise<number> {
   forward(child.stdout, (line) => io.stdout(line));
   forward(child.stderr, (line) => io.stderr(line));
   child.stdin.on("error", () => undefined);
-  child.stdin.end(run.stdin);
+  if (typeof run.stdin === "string") child.stdin.end(run.stdin);
+  else void feed(child, run.stdin);
   const kill = () => killGroup(child);
   io.signal.addEventListener("abort", kill, { once: true });
   return new Promise((resolve, reject) => {

@@ -11,6 +11,8 @@ import type { StepName } from "../../../provider/scripts/catalogue";
  * and a benchmark of round trips must pay it too. Unset parts keep the modelled pause.
  */
 export interface RealDurations {
+  /** Starting powershell.exe, paid once per exec (once per operation with the step loop). */
+  processStartMs?: number;
   /** A step's own work before it answers (starting programs, CIM and registry queries, a service restart). */
   stepMs?: Partial<Record<StepName, number>>;
   /** One installer run (msiexec or winget). */

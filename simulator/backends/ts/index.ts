@@ -4,7 +4,7 @@
  * join-script-run.ts for a person running the join script) follows its script in provider/scripts
  * and catalogue.ts; common.ts models the functions the scripts share; the Windows programs they
  * start are the one program model (simulator/programs) the pwsh back end answers from too, so both
- * leave the same state. exec.ts prints what Windows PowerShell running the bootstrap prints.
+ * leave the same state. exec.ts prints what Windows PowerShell running the step loop prints.
  */
 import type { StepName, StepTypes } from "../../../provider/scripts/catalogue";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
@@ -15,7 +15,7 @@ import { checkParams } from "../../step-params";
 import { cleanup } from "./cleanup";
 import { Clock, type RealDurations } from "./clock";
 import { Script, type TsHost } from "./common";
-import { ScriptError, runBootstrap, type Progress } from "./exec";
+import { ScriptError, runLoop, type Progress } from "./exec";
 import { install } from "./install";
 import { join } from "./join";
 import { runJoinScript } from "./join-script-run";
@@ -40,15 +40,29 @@ export class TsHostBackend implements HostBackend {
   readonly kind = "ts" as const;
   private readonly host: TsHost;
   private readonly disposed = new AbortController();
+  private workMs = 0;
 
   constructor(scenario: Scenario, initial: HostState, options: TsBackendOptions = {}) {
     const clock = new Clock(options.maxRealSleepMs ?? 20, options.realDurations ?? {});
     this.host = { state: structuredClone(initial), scenario, record: emptyRecord(), clock };
   }
 
-  exec(_commandLine: string, stdin: string, io: StepIo): Promise<number> {
+  exec(_commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number> {
     const signal = AbortSignal.any([io.signal, this.disposed.signal]);
-    return runBootstrap(stdin, io, signal, (step, params, progress) => this.runStep(step, params, progress, signal));
+    const { clock } = this.host;
+    return runLoop(
+      stdin,
+      io,
+      signal,
+      () => clock.pause(clock.durations.processStartMs ?? 0, signal),
+      (step, params, progress) => this.runStep(step, params, progress, signal),
+      (ms) => (this.workMs += ms),
+    );
+  }
+
+  /** Real time spent so far starting powershell.exe and running steps: the host's own share of an operation (benchmarks). */
+  get hostWorkMs(): number {
+    return this.workMs;
   }
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {

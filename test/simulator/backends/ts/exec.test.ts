@@ -1,26 +1,45 @@
-/** One exec on the TypeScript back end (simulator/backends/ts/exec.ts): the wire, as the bootstrap speaks it. */
+/** One exec on the TypeScript back end (simulator/backends/ts/exec.ts): the wire, as the step loop speaks it. */
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, SID_ADMINISTRATORS, SID_SYSTEM } from "../../../../provider/scripts/catalogue";
-import { PROGRESS_MARK, PROTOCOL_VERSION, STEP_COMMAND_LINE, encodePayload } from "../../../../provider/transport/protocol";
+import { FrameWriter, LOOP_FRAME_LINE, PROGRESS_MARK, STEP_COMMAND_LINE, encodeFrameLine, parseLine } from "../../../../provider/transport/protocol";
+import { loopStdin } from "../../../../simulator/backends/run-step";
 import { SCENARIOS } from "../../../../simulator/scenarios";
+import { StdinLines } from "../../../../simulator/stdin-lines";
 import { cleanupParams, installParams, installedBackend, joinParams, keyFilesIn, scenario } from "./fixtures";
 import { AUTH_KEY, backendFor, execRaw, execStep } from "./step-runner";
 
 describe("the wire", () => {
-  it("answers an unknown step, malformed params and a wrong protocol version like a script error", async () => {
+  it("answers an unknown step, malformed params, a wrong protocol version and garbage like a script error, and reads on in the same process", async () => {
     const backend = await backendFor("clean-join-first-try");
     const before = await backend.state();
-    const unknown = await execStep(backend, "format-disk", {});
-    const malformed = await execStep(backend, "join", { ...joinParams(), attempts: "three", stateDir: "relative\\dir" });
-    const wrongVersion = await execRaw(backend, Buffer.from(JSON.stringify({ v: 99, step: "probe", script: "", params: {} })).toString("base64"));
-    const garbage = await execRaw(backend, "not base64 json!");
-    for (const output of [unknown, malformed, wrongVersion, garbage]) {
-      expect(output.exitCode).toBe(1);
-      expect(output.lines).toHaveLength(1);
-      expect(output.envelope).toMatchObject({ ok: false, error: { message: expect.any(String), type: expect.any(String) } });
-    }
-    expect(JSON.stringify(malformed.envelope)).toMatch(/attempts.*stateDir/);
-    expect(JSON.stringify(malformed.envelope)).not.toContain(AUTH_KEY);
+    const frames = new FrameWriter();
+    const probe = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR };
+    const stdin = StdinLines.of(
+      [
+        LOOP_FRAME_LINE,
+        frames.frame("format-disk", ["# format-disk script"], {}),
+        frames.frame("join", ["# join script"], { ...joinParams(), attempts: "three", stateDir: "relative\\dir" }),
+        encodeFrameLine(JSON.stringify({ v: 99, step: "probe", scripts: {}, run: [], params: probe })),
+        "not base64 json!",
+        frames.frame("probe", ["# probe script"], probe),
+      ].join("\n"),
+    );
+    const output = await execRaw(backend, stdin);
+    const results = output.lines.map(parseLine).flatMap((line) => (line.kind === "result" ? [line.envelope] : []));
+    expect(output.exitCode).toBe(0);
+    expect(results).toHaveLength(5);
+    for (const envelope of results.slice(0, 4)) expect(envelope).toMatchObject({ ok: false, error: { message: expect.any(String), type: expect.any(String) } });
+    expect(results[4]).toMatchObject({ ok: true, value: { tailscale: expect.anything() } });
+    expect(JSON.stringify(results[1])).toMatch(/attempts.*stateDir/);
+    expect(JSON.stringify(results[1])).not.toContain(AUTH_KEY);
     expect(await backend.state()).toEqual(before);
+  });
+
+  it("runs nothing when the first stdin line is not the provider's step loop", async () => {
+    const backend = await backendFor("clean-join-first-try");
+    const stdin = StdinLines.of([encodeFrameLine("Remove-Item C:\\ -Recurse"), new FrameWriter().frame("probe", ["# probe"], {})].join("\n"));
+    const output = await execRaw(backend, stdin);
+    expect(output.exitCode).toBe(1);
+    expect(output.lines).toEqual([]);
   });
 
   it("fails every changing step on a host where the SSH user is not an administrator", async () => {
@@ -44,8 +63,7 @@ describe("the wire", () => {
       lines.push(line);
       aborter.abort();
     };
-    const payload = encodePayload({ v: PROTOCOL_VERSION, step: "join", script: "", params: joinParams() });
-    await backend.exec(STEP_COMMAND_LINE, payload, { stdout, stderr: () => undefined, signal: aborter.signal });
+    await backend.exec(STEP_COMMAND_LINE, loopStdin({ step: "join", script: "", params: joinParams() }), { stdout, stderr: () => undefined, signal: aborter.signal });
     expect(lines).toHaveLength(1);
     expect(lines[0].startsWith(PROGRESS_MARK)).toBe(true);
     // Killed with the process, the step's `finally` never ran: the key file stays for cleanup.

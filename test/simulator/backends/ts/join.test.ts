@@ -163,7 +163,8 @@ describe("join", () => {
   it("refuses, as Windows PowerShell 5.1 would mangle it, an argument with a double quote, leaving no key file", async () => {
     const backend = await installedBackend("clean-join-first-try");
     const output = await execStep(backend, "join", joinParams({ upArgs: [`--hostname=${HOSTILE}`] }));
-    expect(output.exitCode).toBe(1);
+    // The loop answers the failed step and ends cleanly at the end of stdin.
+    expect(output.exitCode).toBe(0);
     expect(output.envelope).toMatchObject({ ok: false, error: { message: expect.stringContaining("argument 2 for C:\\Program Files\\Tailscale\\tailscale.exe") } });
     expect(JSON.stringify(output.envelope)).not.toContain("we'ird");
     const state = await backend.state();

@@ -1,6 +1,6 @@
 /**
- * Drives a HostBackend the way the SSH server does (one exec per step, the payload on stdin) and
- * reads back what it printed, so step models are tested without SSH.
+ * Drives a HostBackend the way the SSH server does (one exec, the step loop and one frame on stdin)
+ * and reads back what it printed, so step models are tested without SSH.
  */
 import { buildJoinScript } from "../../../../provider/scripts";
 import type { StepName, StepTypes } from "../../../../provider/scripts/catalogue";
@@ -8,14 +8,9 @@ import type { HostBackend } from "../../../../simulator/backend";
 import { initialHostState } from "../../../../simulator/initial-state";
 import { scenarioByName, type Scenario } from "../../../../simulator/scenarios";
 import { tsBackendFactory } from "../../../../simulator/backends/ts";
-import {
-  PROTOCOL_VERSION,
-  STEP_COMMAND_LINE,
-  encodePayload,
-  parseLine,
-  type StepEnvelope,
-  type StepProgress,
-} from "../../../../provider/transport/protocol";
+import { STEP_COMMAND_LINE, parseLine, type StepEnvelope, type StepProgress } from "../../../../provider/transport/protocol";
+import { loopStdin } from "../../../../simulator/backends/run-step";
+import { StdinLines } from "../../../../simulator/stdin-lines";
 
 /** Modelled waits pause 1 ms at most: the tests check modelled time, not wall time. */
 const createBackend = tsBackendFactory({ maxRealSleepMs: 1 });
@@ -35,8 +30,8 @@ export async function backendFor(scenario: Scenario | string): Promise<HostBacke
   return createBackend(resolved, initialHostState(resolved));
 }
 
-/** Sends raw stdin (for malformed payloads). */
-export async function execRaw(backend: HostBackend, stdin: string): Promise<StepOutput> {
+/** Sends raw stdin lines (for malformed frames). */
+export async function execRaw(backend: HostBackend, stdin: StdinLines): Promise<StepOutput> {
   const signal = new AbortController().signal;
   const lines: string[] = [];
   const exitCode = await backend.exec(STEP_COMMAND_LINE, stdin, { stdout: (line) => lines.push(line), stderr: () => undefined, signal });
@@ -47,7 +42,7 @@ export async function execRaw(backend: HostBackend, stdin: string): Promise<Step
 }
 
 export async function execStep(backend: HostBackend, step: string, params: unknown): Promise<StepOutput> {
-  return execRaw(backend, encodePayload({ v: PROTOCOL_VERSION, step, script: `# ${step} script`, params }));
+  return execRaw(backend, loopStdin({ step, script: `# ${step} script`, params }));
 }
 
 /** Runs a step that must succeed and returns its value. */
