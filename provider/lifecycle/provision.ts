@@ -247,7 +247,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
     tailscaleIps: [],
     nodeName: "",
     joinScript: joinScriptText,
-    manualCommand: manualCommand(base.inputs.joinScriptPath),
+    manualCommand: manualCommand(base.inputs.joinScriptPath, joinScriptText),
     mintedKey: minted && { id: minted.id, expiresAt: minted.expiresAt },
   });
 }

@@ -4,12 +4,16 @@
  * pending-manual. Scripts are constant text; values travel as data (step params, or the base64 data
  * line of the join script), never spliced into code.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { JoinScriptData, StepName } from "./catalogue";
 
 /** The one line of join-mesh.ps1 that carries its data; everything else in the template is constant. */
 const JOIN_DATA_LINE = /^\$MeshJoinData = '([A-Za-z0-9+/=]*)'\r?$/m;
+
+/** The line of join-mesh.ps1 that the shared folder functions (folders.ps1) replace. */
+const FOLDERS_LINE = /^#include folders\.ps1\r?$/m;
 
 const sources = new Map<string, string>();
 
@@ -25,7 +29,7 @@ function readSource(file: string): string {
 
 /** The complete script of one step, as the bootstrap runs it with the step's params. */
 export function stepScript(name: StepName): string {
-  return `${readSource("common.ps1")}\n${readSource(`${name}.ps1`)}`;
+  return `${readSource("common.ps1")}\n${readSource("folders.ps1")}\n${readSource(`${name}.ps1`)}`;
 }
 
 /**
@@ -36,7 +40,11 @@ export function buildJoinScript(data: JoinScriptData): string {
   const template = readSource("join-mesh.ps1");
   const encoded = Buffer.from(JSON.stringify(data), "utf8").toString("base64");
   if (!JOIN_DATA_LINE.test(template)) throw new Error("join-mesh.ps1 has lost its $MeshJoinData line");
-  return template.replace(JOIN_DATA_LINE, `$MeshJoinData = '${encoded}'`).replace(/\r?\n/g, "\r\n");
+  if (!FOLDERS_LINE.test(template)) throw new Error("join-mesh.ps1 has lost its #include folders.ps1 line");
+  return template
+    .replace(FOLDERS_LINE, () => readSource("folders.ps1").trimEnd())
+    .replace(JOIN_DATA_LINE, `$MeshJoinData = '${encoded}'`)
+    .replace(/\r?\n/g, "\r\n");
 }
 
 /** The data a join script carries (the simulator and tests read it back). */
@@ -46,7 +54,21 @@ export function readJoinScriptData(text: string): JoinScriptData {
   return JSON.parse(Buffer.from(match[1], "base64").toString("utf8")) as JoinScriptData;
 }
 
-/** The exact line a person runs, elevated, in an interactive session to finish a pending-manual join. */
-export function manualCommand(joinScriptPath: string): string {
-  return `powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${joinScriptPath}"`;
+/**
+ * The exact line a person runs, elevated, in an interactive session to finish a pending-manual join.
+ * It reads the join script once, checks those bytes' SHA-256 against the script the provider wrote,
+ * and runs the very bytes it checked (no window between check and use); a swapped file is refused
+ * and not run. Safe to paste into cmd.exe and PowerShell alike: one double-quoted argument holding
+ * no `$`, backtick, double quote, `%` or `!` (joinScriptPath's rule keeps the path free of them), so
+ * neither shell changes it; a script block runs no file, so no execution policy applies.
+ */
+export function manualCommand(joinScriptPath: string, joinScriptText: string): string {
+  const sha256 = createHash("sha256").update(joinScriptText, "utf8").digest("hex").toUpperCase();
+  const bytes = "(Get-Variable j -ValueOnly)";
+  return (
+    `powershell.exe -NoProfile -Command "Set-Variable j ([IO.File]::ReadAllBytes('${joinScriptPath}')); ` +
+    `if ((Get-FileHash -InputStream ([IO.MemoryStream]::new(${bytes}))).Hash -ne '${sha256}') ` +
+    "{ Write-Host 'Not run: not the join script the deployment wrote.'; exit 1 }; " +
+    `& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString(${bytes})))"`
+  );
 }

@@ -13,7 +13,7 @@ import { msiIndex } from "../../programs/pkgs";
 import type { Scenario } from "../../scenarios";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
-const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "content.ps1", "services.ps1", "system.ps1", "language.ps1"];
+const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "content.ps1", "services.ps1", "security.ps1", "system.ps1", "language.ps1"];
 
 /** A single-quoted PowerShell string literal. */
 function quotePowerShell(text: string): string {

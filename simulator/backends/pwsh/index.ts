@@ -23,7 +23,7 @@ import type { Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
 import { bootstrapOf, preludeFor, stepScriptFile } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
-import { ProgramServer, SERVICE_MANAGER } from "./program-server";
+import { ProgramServer, SECURITY_MANAGER, SERVICE_MANAGER } from "./program-server";
 
 export { findPwsh } from "./process";
 
@@ -55,7 +55,7 @@ export class PwshHostBackend implements HostBackend {
     // pwsh installed as a dotnet tool starts `dotnet` from PATH: the sandbox's PATH holds just that.
     const dotnet = findProgram("dotnet");
     if (dotnet) symlinkSync(realpathSync(dotnet), join(dir, "bin", "dotnet"));
-    for (const program of [...PROGRAMS, SERVICE_MANAGER]) copyFileSync(join(__dirname, "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
+    for (const program of [...PROGRAMS, SERVICE_MANAGER, SECURITY_MANAGER]) copyFileSync(join(__dirname, "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
     writeFileSync(join(dir, "state.json"), JSON.stringify(initial, null, 2));
     writeFileSync(join(dir, "record.json"), JSON.stringify(emptyRecord(), null, 2));
     const server = createServer();

@@ -7,11 +7,12 @@
  */
 import { Redactor } from "../../../provider/common/redact";
 import { readJoinScriptData } from "../../../provider/scripts";
-import { SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type AttemptClass, type JoinScriptData } from "../../../provider/scripts/catalogue";
+import { TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type AttemptClass, type JoinScriptData } from "../../../provider/scripts/catalogue";
 import type { InteractiveRun } from "../../backend";
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
 import { joinPath } from "../../windows-model";
 import type { Script } from "./common";
+import { assertAdminOnlyFolder, protectFolder } from "./folders";
 import { completeUpArgs, guidN, matches } from "./join";
 
 /** join-mesh.ps1's advice per failure class, shown to the person who ran it. */
@@ -61,9 +62,11 @@ async function joinInteractively(script: Script, data: JoinScriptData): Promise<
     shown.push(`Tailscale is not installed (${TAILSCALE_EXE} is missing): run the deployment (pulumi up) again.`);
     return finish(1);
   }
-  if (!files.dirExists(stateDir)) {
-    files.ensureDir(stateDir);
-    await script.run("icacls.exe", [stateDir, "/inheritance:r", "/grant:r", `*${SID_ADMINISTRATORS}:(OI)(CI)F`, `*${SID_SYSTEM}:(OI)(CI)F`], "interactive");
+  try {
+    protectFolder(script, stateDir);
+  } catch (error) {
+    shown.push(`FAILED: ${(error as Error).message}`);
+    return finish(1);
   }
   say("Joining this machine to the mesh.");
   script.writePolicy(data.policy);
@@ -71,6 +74,12 @@ async function joinInteractively(script: Script, data: JoinScriptData): Promise<
   const serviceProblem = await script.restartService();
   if (serviceProblem) return stop(`the Tailscale service did not start: ${serviceProblem}`, ADVICE["service-not-running"]);
 
+  // The folder is checked again right before the key goes into it.
+  try {
+    assertAdminOnlyFolder(script, stateDir);
+  } catch (error) {
+    return stop((error as Error).message, "run this script again: it takes the folder over first.");
+  }
   say("Running tailscale up (this can take a minute).");
   const keyFile = files.writeFile(joinPath(stateDir, `authkey-${guidN()}.txt`), data.authKey);
   // join-mesh.ps1 calls the CLI directly (`&`), without Invoke-MeshNative's deadline or refusals.
