@@ -5,6 +5,7 @@
  * Both speak the wire protocol (marked lines on stdout) exactly as Windows PowerShell would.
  */
 import type { HostState } from "./host-state";
+import type { SimRecord } from "./programs";
 import type { Scenario } from "./scenarios";
 
 export interface StepIo {
@@ -30,6 +31,10 @@ export interface HostBackend {
   exec(commandLine: string, stdin: string, io: StepIo): Promise<number>;
   /** "A person ran the join script in an interactive session (RDP/console)." */
   runJoinScriptInteractively(path: string): Promise<InteractiveRun>;
+  /** "A person ran the manual command (it checks the join script's SHA-256 first) in an interactive session." */
+  runManualCommand(command: string): Promise<InteractiveRun>;
+  /** What the simulated programs saw, and any moment a key was within another account's reach. */
+  record(): Promise<SimRecord>;
   state(): Promise<HostState>;
   dispose(): Promise<void>;
 }

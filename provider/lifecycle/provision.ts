@@ -190,7 +190,7 @@ function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "fail
         step: "join",
         seen,
         hint:
-          `choose another joinScriptPath (a folder Administrators can write to), or free disk space or fix the permissions of ${folder} on the host, ` +
+          `choose another joinScriptPath (a folder only Administrators can change; the default is in the product's own state directory), or free disk space or fix the permissions of ${folder} on the host, ` +
           "then run again; nothing holding the key was left on the host",
       });
     }

@@ -66,7 +66,7 @@ export function manualCommand(joinScriptPath: string, joinScriptText: string): s
   const sha256 = createHash("sha256").update(joinScriptText, "utf8").digest("hex").toUpperCase();
   const bytes = "(Get-Variable j -ValueOnly)";
   return (
-    `powershell.exe -NoProfile -Command "Set-Variable j ([IO.File]::ReadAllBytes('${joinScriptPath}')); ` +
+    `powershell.exe -NoProfile -Command "Set-Variable j (Get-Content -LiteralPath '${joinScriptPath}' -Encoding Byte -Raw); ` +
     `if ((Get-FileHash -InputStream ([IO.MemoryStream]::new(${bytes}))).Hash -ne '${sha256}') ` +
     "{ Write-Host 'Not run: not the join script the deployment wrote.'; exit 1 }; " +
     `& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString(${bytes})))"`

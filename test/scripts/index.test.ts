@@ -111,7 +111,7 @@ describe("manualCommand", () => {
   test("reads the script once, checks those bytes' SHA-256, and runs the bytes it checked", () => {
     const command = manualCommand(DATA.joinScriptPath, script);
     expect(command).toBe(
-      `powershell.exe -NoProfile -Command "Set-Variable j ([IO.File]::ReadAllBytes('${DATA.joinScriptPath}')); ` +
+      `powershell.exe -NoProfile -Command "Set-Variable j (Get-Content -LiteralPath '${DATA.joinScriptPath}' -Encoding Byte -Raw); ` +
         `if ((Get-FileHash -InputStream ([IO.MemoryStream]::new((Get-Variable j -ValueOnly)))).Hash -ne '${sha256}') ` +
         "{ Write-Host 'Not run: not the join script the deployment wrote.'; exit 1 }; " +
         '& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString((Get-Variable j -ValueOnly))))"',

@@ -106,7 +106,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         expect(command.startsWith('powershell.exe -NoProfile -Command "')).toBe(true);
         // One double-quoted argument, nothing inside that either shell acts on; the path in single quotes.
         expect([command, /["`$%!]/.test(commandBody(command))]).toEqual([command, false]);
-        expect(commandBody(command)).toContain(`[IO.File]::ReadAllBytes('${joinScriptPath}')`);
+        expect(commandBody(command)).toContain(`Get-Content -LiteralPath '${joinScriptPath}' -Encoding Byte -Raw`);
         expect([joinScriptPath, /["'`$%!^&|<>\u2018-\u201e\u0000-\u001f]/.test(joinScriptPath)]).toEqual([joinScriptPath, false]);
       }
     });

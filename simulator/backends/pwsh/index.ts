@@ -18,7 +18,7 @@ import { UP_KILL_MARGIN_SECONDS } from "../../../provider/scripts/catalogue";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
 import type { HostState } from "../../host-state";
 import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord } from "../../programs";
-import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
+import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import type { Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
 import { bootstrapOf, preludeFor, stepScriptFile } from "./exec";
@@ -102,20 +102,37 @@ export class PwshHostBackend implements HostBackend {
       "& ([Management.Automation.ScriptBlock]::Create($SimScript))",
     ].join("\n");
     const content = state.files[name].content.replace(/^\uFEFF/, "");
-    let timeoutSeconds: number;
     try {
-      timeoutSeconds = readJoinScriptData(content).timeoutSeconds;
+      return await this.runInteractively(runner, content, readJoinScriptData(content).timeoutSeconds);
     } catch (error) {
       return { exitCode: 1, output: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  async runManualCommand(command: string): Promise<InteractiveRun> {
+    // powershell.exe -Command: its text, after the Windows stand-ins, exactly as the person typed it.
+    const parsed = parseManualCommand(command);
+    if (parsed === undefined) return { exitCode: 1, output: `simulator: not a manual command: ${command}` };
+    const state = this.readState();
+    const name = findName(state.files, normalizePath(parsed.path));
+    let timeoutSeconds = 0;
+    try {
+      timeoutSeconds = readJoinScriptData(name === undefined ? "" : state.files[name].content).timeoutSeconds;
+    } catch {
+      // Not a join script: whatever runs, the person's patience is the kill margin alone.
+    }
+    return this.runInteractively(parsed.body, "", timeoutSeconds);
+  }
+
+  /** A person's console: text output; they close the window after the script's own timeout and the step's kill margin. */
+  private async runInteractively(script: string, stdin: string, timeoutSeconds: number): Promise<InteractiveRun> {
     const lines: string[] = [];
-    // A person waits as long as the script's own timeout and the step's kill margin, then closes the window.
     const closed = new AbortController();
     const patience = setTimeout(() => closed.abort(), (timeoutSeconds + UP_KILL_MARGIN_SECONDS) * 1000);
     const io: StepIo = { stdout: (line) => lines.push(line), stderr: (line) => lines.push(line), signal: closed.signal };
     try {
       // Text output, as a console shows it (with -EncodedCommand, pwsh would write Write-Host as CLIXML).
-      const exitCode = await this.run(`${this.prelude}\n${runner}`, content, this.environment("interactive"), io, ["-OutputFormat", "Text"]);
+      const exitCode = await this.run(`${this.prelude}\n${script}`, stdin, this.environment("interactive"), io, ["-OutputFormat", "Text"]);
       return { exitCode: closed.signal.aborted ? WINDOW_CLOSED_EXIT_CODE : exitCode, output: lines.join("\n") };
     } finally {
       clearTimeout(patience);

@@ -18,7 +18,7 @@ import { Script, type TsHost } from "./common";
 import { ScriptError, runBootstrap, type Progress } from "./exec";
 import { install } from "./install";
 import { join } from "./join";
-import { runJoinScript } from "./join-script-run";
+import { runJoinScript, runManualCommand } from "./join-script-run";
 import { probe } from "./probe";
 
 export type { RealDurations } from "./clock";
@@ -53,6 +53,10 @@ export class TsHostBackend implements HostBackend {
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {
     return runJoinScript(new Script(this.host, this.disposed.signal), path);
+  }
+
+  async runManualCommand(command: string): Promise<InteractiveRun> {
+    return runManualCommand(new Script(this.host, this.disposed.signal), command);
   }
 
   async state(): Promise<HostState> {

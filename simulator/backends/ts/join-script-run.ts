@@ -5,11 +5,12 @@
  * in the "interactive" session; the person closes the window when `tailscale up` hangs past the
  * join step's own patience (its timeout and kill margin).
  */
+import { createHash } from "node:crypto";
 import { Redactor } from "../../../provider/common/redact";
 import { readJoinScriptData } from "../../../provider/scripts";
 import { TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type AttemptClass, type JoinScriptData } from "../../../provider/scripts/catalogue";
 import type { InteractiveRun } from "../../backend";
-import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
+import { MANUAL_COMMAND_REFUSAL, MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import { joinPath } from "../../windows-model";
 import type { Script } from "./common";
 import { assertAdminOnlyFolder, protectFolder } from "./folders";
@@ -36,6 +37,19 @@ export async function runJoinScript(script: Script, path: string): Promise<Inter
     return { exitCode: 1, output: error instanceof Error ? error.message : String(error) };
   }
   return joinInteractively(script, data);
+}
+
+/**
+ * The manual command: reads the file once, runs those bytes only when their SHA-256 is the one the
+ * command carries; otherwise says so and runs nothing.
+ */
+export async function runManualCommand(script: Script, command: string): Promise<InteractiveRun> {
+  const parsed = parseManualCommand(command);
+  if (parsed === undefined) return { exitCode: 1, output: `simulator: not a manual command: ${command}` };
+  const text = script.files.readFile(parsed.path);
+  if (text === undefined) return { exitCode: 1, output: `Cannot find path '${parsed.path}' because it does not exist.` };
+  if (createHash("sha256").update(text, "utf8").digest("hex").toUpperCase() !== parsed.sha256) return { exitCode: 1, output: MANUAL_COMMAND_REFUSAL };
+  return joinInteractively(script, readJoinScriptData(text));
 }
 
 async function joinInteractively(script: Script, data: JoinScriptData): Promise<InteractiveRun> {
