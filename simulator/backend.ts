@@ -35,6 +35,8 @@ export interface HostBackend {
   runManualCommand(command: string): Promise<InteractiveRun>;
   /** What the simulated programs saw, and any moment a key was within another account's reach. */
   record(): Promise<SimRecord>;
+  /** Another account rewrites an existing file it can reach (its owner and entries stay): a swapped file. */
+  rewriteFile(path: string, content: string): Promise<void>;
   state(): Promise<HostState>;
   dispose(): Promise<void>;
 }

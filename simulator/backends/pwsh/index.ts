@@ -109,6 +109,14 @@ export class PwshHostBackend implements HostBackend {
     }
   }
 
+  async rewriteFile(path: string, content: string): Promise<void> {
+    const host = this.load();
+    const name = findName(host.state.files, normalizePath(path));
+    if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
+    host.state.files[name].content = content;
+    this.save(host);
+  }
+
   async runManualCommand(command: string): Promise<InteractiveRun> {
     // powershell.exe -Command: its text, after the Windows stand-ins, exactly as the person typed it.
     const parsed = parseManualCommand(command);

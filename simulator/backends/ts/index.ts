@@ -12,6 +12,7 @@ import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
 import type { Scenario } from "../../scenarios";
 import { checkParams } from "../../step-params";
+import { findName, normalizePath } from "../../windows-model";
 import { cleanup } from "./cleanup";
 import { Clock, type RealDurations } from "./clock";
 import { Script, type TsHost } from "./common";
@@ -53,6 +54,12 @@ export class TsHostBackend implements HostBackend {
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {
     return runJoinScript(new Script(this.host, this.disposed.signal), path);
+  }
+
+  async rewriteFile(path: string, content: string): Promise<void> {
+    const name = findName(this.host.state.files, normalizePath(path));
+    if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
+    this.host.state.files[name].content = content;
   }
 
   async runManualCommand(command: string): Promise<InteractiveRun> {
