@@ -104,7 +104,7 @@ class Demo {
 
     this.stage(3, "a person runs the script in a Remote Desktop session");
     this.say(`PS C:\\> ${pending.manualCommand}`);
-    const rdp = await host.runJoinScriptInteractively(pending.joinScriptPath);
+    const rdp = await host.runManualCommand(pending.manualCommand);
     for (const line of rdp.output.split(/\r?\n/)) this.say(`    ${line}`);
     if (rdp.exitCode !== 0) throw new DemoStopped(`the join script exited with ${rdp.exitCode}`);
     this.say(`In the interactive session the CLI reaches the service. The script removed itself: ${(await host.state()).files[pending.joinScriptPath] ? "NO" : "yes"}.`);

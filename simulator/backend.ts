@@ -5,6 +5,7 @@
  * protocol (frames on stdin, marked lines on stdout) exactly as Windows PowerShell would.
  */
 import type { HostState } from "./host-state";
+import type { SimRecord } from "./programs";
 import type { Scenario } from "./scenarios";
 
 export interface StepIo {
@@ -31,6 +32,12 @@ export interface HostBackend {
   exec(commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number>;
   /** "A person ran the join script in an interactive session (RDP/console)." */
   runJoinScriptInteractively(path: string): Promise<InteractiveRun>;
+  /** "A person ran the manual command (it checks the join script's SHA-256 first) in an interactive session." */
+  runManualCommand(command: string): Promise<InteractiveRun>;
+  /** What the simulated programs saw, and any moment a key was within another account's reach. */
+  record(): Promise<SimRecord>;
+  /** Another account rewrites an existing file it can reach (its owner and entries stay): a swapped file. */
+  rewriteFile(path: string, content: string): Promise<void>;
   state(): Promise<HostState>;
   dispose(): Promise<void>;
 }

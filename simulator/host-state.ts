@@ -11,6 +11,20 @@ export interface SimFile {
   readers: string[];
 }
 
+/** An explicit ACL entry: the account, its rights as icacls names them, and whether new items inside inherit it. */
+export interface SecurityEntry {
+  sid: string;
+  rights: "F" | "M" | "RX" | "R" | "W";
+  inherit: boolean;
+}
+
+/** An item's owner, whether its DACL is protected from inheritance, and its explicit entries (simulator/security.ts). */
+export interface ItemSecurity {
+  owner: string;
+  protected: boolean;
+  entries: SecurityEntry[];
+}
+
 export interface HostState {
   computerName: string;
   os: { caption: string; version: string };
@@ -35,6 +49,11 @@ export interface HostState {
   files: Record<string, SimFile>;
   /** Directories by Windows path -> SIDs that inherit onto new files created inside. */
   dirs: Record<string, string[]>;
+  /**
+   * Items (Windows paths) whose owner, protection or explicit entries differ from an item an
+   * administrator created: owner Administrators, inheriting, no explicit entry (security.ts).
+   */
+  security?: Record<string, ItemSecurity>;
   /**
    * Folders (Windows paths) where nothing can be created or rewritten, at any depth: a full disk or
    * a folder Administrators may not write to. Writing or moving a file there fails as Windows says

@@ -12,6 +12,7 @@ import { DEFAULT_JOIN_SCRIPT_PATH } from "../provider/scripts/catalogue";
 import type { StepPayload } from "../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "./backend";
 import type { HostState } from "./host-state";
+import type { SimRecord } from "./programs";
 import { initialHostState } from "./initial-state";
 import { scenarioByName, type Scenario } from "./scenarios";
 import { SimulatedSshServer, generateEd25519KeyPair, type SimulatorStats } from "./ssh-server";
@@ -143,6 +144,16 @@ export class SimulatedWindowsHost {
   /** "A person ran the join script in an interactive session (RDP or console)." */
   runJoinScriptInteractively(path: string = DEFAULT_JOIN_SCRIPT_PATH): Promise<InteractiveRun> {
     return this.backend.runJoinScriptInteractively(path);
+  }
+
+  /** "A person ran the manual command in an interactive session": it checks the join script's SHA-256, then runs it. */
+  runManualCommand(command: string): Promise<InteractiveRun> {
+    return this.backend.runManualCommand(command);
+  }
+
+  /** What the simulated programs saw, and any moment a key was within another account's reach. */
+  record(): Promise<SimRecord> {
+    return this.backend.record();
   }
 
   async stop(): Promise<void> {

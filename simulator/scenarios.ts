@@ -4,7 +4,9 @@
  * row's `expect` against whichever back end runs it.
  */
 import type { JoinFailureReason } from "../provider/scripts/catalogue";
+import { SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS } from "../provider/scripts/catalogue";
 import { DEFAULT_READERS, type HostState } from "./host-state";
+import { SID_LOCAL_USER } from "./security";
 
 /** What `tailscale up` answers on one attempt (the last entry repeats for further attempts). */
 export type JoinBehaviour = "joined" | "daemon-unreachable" | "in-use" | "auth-rejected" | "timeout" | "hang";
@@ -25,6 +27,8 @@ export interface Scenario {
   join?: JoinBehaviour[];
   /** `tailscale up` when a person runs the join script in an interactive session. */
   interactiveJoin?: JoinBehaviour;
+  /** The node's joinScriptPath input, when not the default. */
+  joinScriptPath?: string;
   ssh?: {
     /** The port refuses connections for this long after the simulator starts. */
     notListeningForMs?: number;
@@ -42,6 +46,8 @@ export interface Scenario {
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
     joinScriptLeft: boolean;
+    /** What a failed create's error must say (besides the host and the step). */
+    messages?: string[];
   };
 }
 
@@ -161,8 +167,45 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       "The daemon is unreachable over SSH and the join script's folder (C:\\temp) cannot be written (access denied; a full disk fails alike): create fails naming the path, and no copy of the key is left.",
     host: { dirs: { "C:\\temp": DEFAULT_READERS }, unwritable: ["C:\\temp"] },
+    joinScriptPath: "C:\\temp\\join-mesh.ps1",
     join: ["daemon-unreachable"],
-    expect: { state: "failed", reason: "join-script-unwritable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+    expect: {
+      state: "failed",
+      reason: "join-script-unwritable",
+      tailscaleVersion: LATEST_TAILSCALE,
+      joinScriptLeft: false,
+      messages: ["C:\\temp\\join-mesh.ps1", "Access to the path 'C:\\temp\\join-mesh.ps1' is denied.", "joinScriptPath"],
+    },
+  },
+  {
+    name: "state-dir-made-by-a-user",
+    description:
+      "A local user without administrator rights created C:\\ProgramData\\MeshWindowsNode first and gave themselves full control: the steps take it over (owner Administrators, exactly Administrators and SYSTEM) before any key goes in, and the person's run of the manual command joins.",
+    host: {
+      dirs: { "C:\\ProgramData\\MeshWindowsNode": [SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS, SID_LOCAL_USER] },
+      security: { "C:\\ProgramData\\MeshWindowsNode": { owner: SID_LOCAL_USER, protected: false, entries: [{ sid: SID_LOCAL_USER, rights: "F", inherit: true }] } },
+    },
+    join: ["daemon-unreachable"],
+    interactiveJoin: "joined",
+    expect: { state: "pending-manual", reason: "daemon-unreachable", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+  },
+  {
+    name: "join-script-folder-made-by-a-user",
+    description:
+      "joinScriptPath is C:\\temp\\join-mesh.ps1 and a local user without administrator rights created C:\\temp (they own it, so they could replace the script): the join script is not written, create fails naming the folder, its owner and what to do, and the folder is left as it was.",
+    host: {
+      dirs: { "C:\\temp": [SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS, SID_LOCAL_USER] },
+      security: { "C:\\temp": { owner: SID_LOCAL_USER, protected: false, entries: [{ sid: SID_LOCAL_USER, rights: "F", inherit: true }] } },
+    },
+    joinScriptPath: "C:\\temp\\join-mesh.ps1",
+    join: ["daemon-unreachable"],
+    expect: {
+      state: "failed",
+      reason: "join-script-unwritable",
+      tailscaleVersion: LATEST_TAILSCALE,
+      joinScriptLeft: false,
+      messages: ["the join script's folder C:\\temp is not safe", `it is owned by ${SID_LOCAL_USER}`, "joinScriptPath"],
+    },
   },
 ];
 

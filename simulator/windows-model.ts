@@ -4,6 +4,7 @@
  * they are created in.
  */
 import type { HostState } from "./host-state";
+import { forgetSecurity, moveSecurity } from "./security";
 
 /** The key of `record` that names `name` on Windows (case-insensitive), if any. */
 export function findName<T>(record: Record<string, T>, name: string): string | undefined {
@@ -46,7 +47,11 @@ export function isInside(path: string, dir: string): boolean {
 
 /** Files and folders of one simulated host. */
 export class WindowsFileSystem {
-  constructor(private readonly host: HostState) {}
+  /** `changed` is told the name of every file written or moved into place (the exposure check). */
+  constructor(
+    private readonly host: HostState,
+    private readonly changed: (name: string) => void = () => undefined,
+  ) {}
 
   /** Throws what Windows says when `path` lies in a folder of HostState.unwritable. */
   assertWritable(path: string): void {
@@ -109,6 +114,7 @@ export class WindowsFileSystem {
     this.assertWritable(name);
     const acl = readers ? [...readers] : existing !== undefined ? this.host.files[existing].readers : this.inheritedReaders(parentOf(name));
     this.host.files[name] = { content, readers: acl };
+    this.changed(name);
     return name;
   }
 
@@ -123,6 +129,8 @@ export class WindowsFileSystem {
     if (existing !== undefined) delete this.host.files[existing];
     const name = normalizePath(to);
     this.host.files[name] = file;
+    moveSecurity(this.host, source, name);
+    this.changed(name);
     return name;
   }
 
@@ -130,6 +138,7 @@ export class WindowsFileSystem {
   deleteFile(path: string): string | undefined {
     const name = this.fileName(path);
     if (name !== undefined) delete this.host.files[name];
+    if (name !== undefined) forgetSecurity(this.host, name);
     return name;
   }
 
@@ -140,6 +149,13 @@ export class WindowsFileSystem {
     return Object.keys(this.host.files).filter((path) => parentOf(path).toLowerCase() === parent && leaf.test(leafOf(path)));
   }
 
+  /** What Get-ChildItem -Force lists in `dir`: its files, then its folders. */
+  children(dir: string): string[] {
+    const parent = normalizePath(dir).toLowerCase();
+    const inside = (path: string) => path.length > 3 && parentOf(path).toLowerCase() === parent;
+    return [...Object.keys(this.host.files).filter(inside), ...Object.keys(this.host.dirs).filter(inside)];
+  }
+
   isEmptyDir(dir: string): boolean {
     const inside = (path: string) => isInside(path, dir);
     return !Object.keys(this.host.files).some(inside) && !Object.keys(this.host.dirs).some(inside);
@@ -148,6 +164,7 @@ export class WindowsFileSystem {
   removeDir(dir: string): string | undefined {
     const name = this.dirName(dir);
     if (name !== undefined) delete this.host.dirs[name];
+    if (name !== undefined) forgetSecurity(this.host, name);
     return name;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * `join-script`: the script a person runs on the host to finish a pending-manual join, built locally
  * from the inputs recorded for the host (flags and --config override them) exactly as provision
- * builds it. The auth key inside is `[redacted]` unless --show-secrets, which needs the key.
+ * builds it. The auth key inside is `[redacted]` unless --show-secrets, which needs the key; the
+ * manual command (it checks the script's SHA-256) is built for the real script only.
  */
 import { REDACTED } from "../common/redact";
 import { withDefaults } from "../node";
@@ -33,7 +34,9 @@ export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitC
     // No SSH here: the script is built locally, so credentials and the API key are not needed.
     const inputs = withDefaults(validated(draft, ["connection", "authKey", ...CONTROL_SECRETS]));
     const script = joinScriptFor(inputs, authKey ?? REDACTED);
-    const command = manualCommand(inputs.joinScriptPath);
+    // The command checks the script's SHA-256: it is only right for the script with the real key, or
+    // as recorded when provision wrote that script.
+    const command = showSecrets ? manualCommand(inputs.joinScriptPath, script) : target.record?.outputs.manualCommand || "";
 
     if (reporter.json) {
       const report = { command: "join-script", host: target.label, joinScriptPath: inputs.joinScriptPath, manualCommand: command, authKey: showSecrets ? "included" : "redacted", script };
@@ -44,7 +47,9 @@ export function joinScriptCommand(flags: CommandFlags, io: CliIo): Promise<ExitC
       const notes = [
         `# ${target.label}: provision writes this script to ${inputs.joinScriptPath} (readable by Administrators only) when a join`,
         "# ends pending-manual. A person runs it once, elevated, in an interactive session (Remote Desktop or the console):",
-        `#   ${command}`,
+        command
+          ? `#   ${command}`
+          : "#   (the command checks the script's SHA-256, so it is built with the real key: add --show-secrets, or use the manualCommand output of the deployment)",
         showSecrets ? "# The script above holds the auth key: do not paste it anywhere shared." : `# The auth key inside is ${REDACTED}; --show-secrets prints the real one.`,
       ];
       if (target.record?.outputs.state === "joined") notes.push(`# ${target.label} is recorded as joined: no join script is needed.`);

@@ -190,7 +190,7 @@ function joinFailure(op: Operation, result: Extract<JoinResult, { outcome: "fail
         step: "join",
         seen,
         hint:
-          `choose another joinScriptPath (a folder Administrators can write to), or free disk space or fix the permissions of ${folder} on the host, ` +
+          `choose another joinScriptPath (a folder only Administrators can change; the default is in the product's own state directory), or free disk space or fix the permissions of ${folder} on the host, ` +
           "then run again; nothing holding the key was left on the host",
       });
     }
@@ -247,7 +247,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
     tailscaleIps: [],
     nodeName: "",
     joinScript: joinScriptText,
-    manualCommand: manualCommand(base.inputs.joinScriptPath),
+    manualCommand: manualCommand(base.inputs.joinScriptPath, joinScriptText),
     mintedKey: minted && { id: minted.id, expiresAt: minted.expiresAt },
   });
 }

@@ -137,7 +137,7 @@ export interface NodeInputs {
   joinTimeoutSeconds?: number;
   /** How Tailscale is installed when missing or at another version. */
   install?: InstallInput;
-  /** Where the join script is written when the node ends pending-manual. Default `C:\temp\join-mesh.ps1`. */
+  /** Where the join script is written when the node ends pending-manual. Default `C:\ProgramData\MeshWindowsNode\join-mesh.ps1`. */
   joinScriptPath?: string;
   /** A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete. */
   controlServer?: ControlServerInput;

@@ -127,7 +127,7 @@ export interface MeshWindowsNodeArgs {
   joinTimeoutSeconds?: pulumi.Input<number>;
   /** How Tailscale is installed when missing or at another version. */
   install?: pulumi.Input<InstallArgs>;
-  /** Where the join script is written when the node ends pending-manual. Default `C:\temp\join-mesh.ps1`. */
+  /** Where the join script is written when the node ends pending-manual. Default `C:\ProgramData\MeshWindowsNode\join-mesh.ps1`. */
   joinScriptPath?: pulumi.Input<string>;
   /** A control-server API (Headscale or Tailscale) used to mint an auth key, look the node up on refresh and remove it on delete. */
   controlServer?: pulumi.Input<ControlServerArgs>;

@@ -13,7 +13,8 @@ export type StepName = "probe" | "install" | "join" | "cleanup";
 
 /** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
 export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
-export const DEFAULT_JOIN_SCRIPT_PATH = "C:\\temp\\join-mesh.ps1";
+/** In the state directory, which the product owns: nobody but Administrators can replace the script there. */
+export const DEFAULT_JOIN_SCRIPT_PATH = "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1";
 export const TAILSCALE_EXE = "C:\\Program Files\\Tailscale\\tailscale.exe";
 export const TAILSCALE_SERVICE = "Tailscale";
 /** Policy keys, in the order Tailscale reads them. */

@@ -56,23 +56,11 @@ function Invoke-MeshNative([string]$FilePath, [string[]]$ArgumentList, [int]$Tim
     }
 }
 
-function Set-MeshAdminOnlyAcl([string]$Path, [switch]$Container) {
-    # Explicit grants for Administrators and SYSTEM only, inheritance removed: nobody else can read.
-    # A folder is named without its trailing backslash, which 5.1 could not pass intact.
-    $Path = $Path -replace '([^\\:])\\+$', '$1'
-    $inherit = ''
-    if ($Container) { $inherit = '(OI)(CI)' }
-    $grants = @("*$($AdministratorsSid):$($inherit)F", "*$($SystemSid):$($inherit)F")
-    $run = Invoke-MeshNative -FilePath 'icacls.exe' -ArgumentList (@($Path, '/inheritance:r', '/grant:r') + $grants) -TimeoutSeconds 60
+function Set-MeshAdminOnlyAcl([string]$Path) {
+    # A file's own explicit grants for Administrators and SYSTEM only, inheritance removed: nobody
+    # else can read it, wherever it is moved to.
+    $run = Invoke-MeshNative -FilePath 'icacls.exe' -ArgumentList @($Path, '/inheritance:r', '/grant:r', "*$($AdministratorsSid):F", "*$($SystemSid):F") -TimeoutSeconds 60
     if ($run.exitCode -ne 0) { throw "icacls could not restrict $Path to Administrators and SYSTEM: $($run.output)" }
-}
-
-function New-MeshProtectedDirectory([string]$Path) {
-    # The state directory: files created inside inherit its admin-only ACL from their first byte.
-    if (-not (Test-Path -LiteralPath $Path -PathType Container)) {
-        $null = New-Item -Path $Path -ItemType Directory -Force
-    }
-    Set-MeshAdminOnlyAcl -Path $Path -Container
 }
 
 function Join-MeshPath([string]$Directory, [string]$Name) {

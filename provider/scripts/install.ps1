@@ -1,5 +1,5 @@
 # install: installs or upgrades Tailscale, from its MSI (the default) or with winget.
-New-MeshProtectedDirectory -Path $Params.stateDir
+Protect-MeshFolder -Path $Params.stateDir
 
 if ($Params.method -eq 'winget') {
     # winget is often missing over SSH or as SYSTEM: say so plainly instead of failing on the call.

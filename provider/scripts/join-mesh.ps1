@@ -2,9 +2,9 @@
 #
 # Written by pulumi-mesh-windows because `tailscale up` could not reach the Tailscale service over
 # SSH: Windows keeps SSH sessions apart from the service. Run it once from an interactive session
-# (Remote Desktop or the console), in Windows PowerShell started with "Run as administrator":
-#
-#     powershell.exe -NoProfile -ExecutionPolicy Bypass -File "<path of this file>"
+# (Remote Desktop or the console), in Windows PowerShell started with "Run as administrator", with
+# the deployment's manualCommand output: it reads this file, checks its SHA-256 against the one the
+# deployment wrote, and runs exactly the bytes it checked.
 #
 # It holds an auth key, so only Administrators can read it. Once the machine has joined, it deletes
 # the key file it wrote and itself. Its log, without the key, is join-mesh.log in the state directory.
@@ -15,12 +15,15 @@ Set-StrictMode -Version 2.0
 # Everything this script needs: base64 of UTF-8 JSON, read as data (never run as code).
 $MeshJoinData = ''
 
+# The folder functions the step scripts use too (provider/scripts/folders.ps1), put here when the
+# script is built.
+#include folders.ps1
+
 $Join = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($MeshJoinData)) | ConvertFrom-Json
 $TailscaleExe = 'C:\Program Files\Tailscale\tailscale.exe'
 $PolicyKey = 'HKLM:\SOFTWARE\Policies\Tailscale'
 $StateDir = $Join.stateDir.TrimEnd('\')
 $LogPath = $StateDir + '\join-mesh.log'
-$ManualCommand = 'powershell.exe -NoProfile -ExecutionPolicy Bypass -File "' + $Join.joinScriptPath + '"'
 
 function Write-JoinLine([string]$Text, [string]$Color = 'Gray') {
     # The key never reaches the screen or the log.
@@ -52,8 +55,8 @@ function Invoke-Tailscale([string[]]$Arguments, [switch]$Show) {
 $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
 if (-not ([Security.Principal.WindowsPrincipal]$identity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
     Write-Host 'This script must run as Administrator.' -ForegroundColor Red
-    Write-Host 'Open Windows PowerShell with "Run as administrator" and run:' -ForegroundColor Yellow
-    Write-Host "    $ManualCommand"
+    Write-Host 'Open Windows PowerShell with "Run as administrator" and run the manual command the deployment gave' -ForegroundColor Yellow
+    Write-Host '(its manualCommand output): it checks that this file is the one the deployment wrote before running it.' -ForegroundColor Yellow
     exit 1
 }
 if (-not (Test-Path -LiteralPath $TailscaleExe -PathType Leaf)) {
@@ -61,16 +64,14 @@ if (-not (Test-Path -LiteralPath $TailscaleExe -PathType Leaf)) {
     exit 1
 }
 
-# The state directory holds the key file for the moment `tailscale up` needs it: Administrators and
-# SYSTEM only (SIDs, as account names are localized).
-if (-not (Test-Path -LiteralPath $StateDir -PathType Container)) {
-    $null = New-Item -Path $StateDir -ItemType Directory -Force
-    & icacls.exe $StateDir '/inheritance:r' '/grant:r' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-18:(OI)(CI)F' | Out-Null
-    if ($LASTEXITCODE -ne 0) {
-        Remove-Item -LiteralPath $StateDir -Force
-        Write-Host "Could not protect $StateDir (icacls exit code $LASTEXITCODE)." -ForegroundColor Red
-        exit 1
-    }
+# The state directory holds the key file for the moment `tailscale up` needs it: taken over (owner
+# Administrators, exactly Administrators and SYSTEM) and read back before anything is written into it,
+# whoever made it first.
+try {
+    Protect-MeshFolder -Path $StateDir
+} catch {
+    Write-Host "FAILED: $($_.Exception.Message)" -ForegroundColor Red
+    exit 1
 }
 Write-JoinLine 'Joining this machine to the mesh.' 'Cyan'
 
@@ -109,6 +110,12 @@ $arguments = @('up') + @($Join.upArgs)
 if (-not (@($Join.upArgs) -match '^--unattended(=|$)')) { $arguments += '--unattended' }
 if (-not (@($Join.upArgs) -match '^--reset(=|$)')) { $arguments += '--reset' }
 if (-not (@($Join.upArgs) -match '^--timeout(=|$)')) { $arguments += "--timeout=$($Join.timeoutSeconds)s" }
+# The folder is checked again right before the key goes into it.
+try {
+    Assert-MeshAdminOnlyFolder -Path $StateDir
+} catch {
+    Stop-Join $_.Exception.Message 'run this script again: it takes the folder over first.'
+}
 $keyFile = $StateDir + '\authkey-' + [guid]::NewGuid().ToString('N') + '.txt'
 Write-JoinLine 'Running tailscale up (this can take a minute).'
 try {

@@ -41,19 +41,17 @@ function Get-MeshNodeName {
 }
 
 function Write-MeshJoinScript {
+    # Only into a folder the product owns or only administrators can change (Confirm-MeshScriptFolder).
     # Staged inside the protected state directory, so it is admin-only from its first byte, given its
     # own protected ACL, then moved into place (a move keeps the ACL): Users never can read the key.
     # Returns $null once the script is in place, otherwise what Windows said (a full disk, a folder
     # Administrators may not write to); the staged copy is removed either way.
     $staging = Join-MeshPath -Directory $Params.stateDir -Name ('join-mesh-' + [guid]::NewGuid().ToString('N') + '.ps1')
     try {
+        # The parent folder (5.1's -LiteralPath parameter set has no -Parent: it is the default).
+        Confirm-MeshScriptFolder -Folder (Split-Path -LiteralPath $Params.joinScriptPath) -StateDir $Params.stateDir
         Write-MeshFile -Path $staging -Text $Params.joinScriptText
         Set-MeshAdminOnlyAcl -Path $staging
-        # The parent folder (5.1's -LiteralPath parameter set has no -Parent: it is the default).
-        $folder = Split-Path -LiteralPath $Params.joinScriptPath
-        if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
-            $null = New-Item -Path $folder -ItemType Directory -Force
-        }
         Move-Item -LiteralPath $staging -Destination $Params.joinScriptPath -Force
         $null
     } catch {
@@ -63,7 +61,7 @@ function Write-MeshJoinScript {
     }
 }
 
-New-MeshProtectedDirectory -Path $Params.stateDir
+Protect-MeshFolder -Path $Params.stateDir
 # A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
 foreach ($staleKeyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $staleKeyFile -Force
@@ -82,6 +80,7 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
     Write-MeshProgress "tailscale up: attempt $number of $($Params.attempts)" @{ attempt = $number; of = $Params.attempts }
     $keyFile = Join-MeshPath -Directory $Params.stateDir -Name ('authkey-' + [guid]::NewGuid().ToString('N') + '.txt')
     try {
+        Assert-MeshAdminOnlyFolder -Path $Params.stateDir
         Write-MeshFile -Path $keyFile -Text $Params.authKey
         # Killed if it outlives its own --timeout by the margin the provider gives.
         $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList ($upArguments + "--auth-key=file:$keyFile") -TimeoutSeconds ($Params.timeoutSeconds + $Params.upKillMarginSeconds)

@@ -4,9 +4,9 @@
  * (index.ts): the TypeScript back end where a step script would start one, the pwsh back end when
  * a step script starts a program stand-in (native-program.ps1).
  */
-import { SID_USERS } from "../../provider/scripts/catalogue";
 import type { HostState } from "../host-state";
 import type { Scenario } from "../scenarios";
+import { untrustedAccess, untrustedFolder } from "../security";
 import { WindowsFileSystem, leafOf, parentOf } from "../windows-model";
 
 /** "interactive": a person's RDP or console session, where the CLI reaches the daemon. */
@@ -20,7 +20,11 @@ export interface SimRecord {
   keyHashes: string[];
   /** Every program start: the arguments it received, after Windows' command-line round trip. */
   calls: { program: string; argv: string[]; session: Session }[];
-  /** Moments a file carrying an auth key was readable by Users (must stay empty). */
+  /**
+   * Moments a file carrying an auth key could be read by someone other than SYSTEM, Administrators
+   * or TrustedInstaller: readable by them, owned by them, or in a folder they own or may change
+   * (must stay empty).
+   */
   exposures: string[];
 }
 
@@ -80,9 +84,16 @@ export function writeFile(state: HostState, path: string, content: string): void
   }
 }
 
-/** A file carrying an auth key (a key file, or a join script with its data) must never be readable by Users. */
+/**
+ * A file carrying an auth key (a key file, or a join script with its data) must never be within
+ * reach of anyone but SYSTEM, Administrators or TrustedInstaller: checked on every change to it.
+ */
 export function checkExposure(run: ProgramHost, path: string): void {
   const file = run.state.files[path];
   const secret = leafOf(path).toLowerCase().startsWith("authkey-") || /\$MeshJoinData = '[A-Za-z0-9+/=]+'/.test(file.content);
-  if (secret && file.readers.includes(SID_USERS)) run.record.exposures.push(`${path} was readable by Users`);
+  if (!secret) return;
+  const reach = untrustedAccess(run.state, path);
+  const folder = untrustedFolder(run.state, parentOf(path));
+  if (reach !== undefined) run.record.exposures.push(`${path} was ${reach}`);
+  else if (folder !== undefined) run.record.exposures.push(`${path} was in a folder ${folder}`);
 }

@@ -10,7 +10,8 @@ import * as path from "path";
 import { run, type CliIo } from "../../provider/cli/main";
 import { nodeLines } from "../../provider/cli/render";
 import { defaultStateFile, readRecord } from "../../provider/cli/state";
-import { readJoinScriptData } from "../../provider/scripts";
+import { manualCommand, readJoinScriptData } from "../../provider/scripts";
+import { DEFAULT_JOIN_SCRIPT_PATH } from "../../provider/scripts/catalogue";
 import { SimulatedWindowsHost, tailnetAddressesFor } from "../../simulator";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
@@ -93,7 +94,7 @@ describe("provision", () => {
       tailscaleVersion: "1.90.6",
       hostKey: host.hostKeyFingerprint,
       manualCommand: "",
-      joinScriptPath: "C:\\temp\\join-mesh.ps1",
+      joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,
       drift: [],
       stateFile: stateFileOf(host),
     });
@@ -132,12 +133,13 @@ describe("provision", () => {
       state: "pending-manual",
       pendingReason: "daemon-unreachable",
       tailscaleIps: [],
-      joinScriptPath: "C:\\temp\\join-mesh.ps1",
-      manualCommand: 'powershell.exe -NoProfile -ExecutionPolicy Bypass -File "C:\\temp\\join-mesh.ps1"',
+      joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,
     });
     expect(report.attempts.map((a: { class: string }) => a.class)).toEqual(["daemon-unreachable", "daemon-unreachable", "daemon-unreachable"]);
     for (const n of [1, 2, 3]) expect(result.stderr).toContain(`join: tailscale up: attempt ${n} of 3`);
-    expect((await host.state()).files["C:\\temp\\join-mesh.ps1"]).toBeDefined();
+    // The command checks the very script written on the host.
+    const written = (await host.state()).files[DEFAULT_JOIN_SCRIPT_PATH];
+    expect(report.manualCommand).toBe(manualCommand(DEFAULT_JOIN_SCRIPT_PATH, written!.content));
     expectStateFileWithoutSecrets(host);
   });
 
@@ -147,7 +149,8 @@ describe("provision", () => {
     expect(result.code).toBe(10);
     expect(result.stdout).toMatch(/^pending-manual: 127\.0\.0\.1:\d+ could not join over SSH\.$/m);
     expect(result.stdout).toMatch(/Windows keeps SSH sessions apart from the Tailscale service's session/);
-    expect(result.stdout).toMatch(/^ {6}powershell\.exe -NoProfile -ExecutionPolicy Bypass -File "C:\\temp\\join-mesh\.ps1"$/m);
+    const written = (await host.state()).files[DEFAULT_JOIN_SCRIPT_PATH];
+    expect(result.stdout.split("\n")).toContain(`      ${manualCommand(DEFAULT_JOIN_SCRIPT_PATH, written!.content)}`);
     expect(result.stdout).toContain(`mesh-windows-node status --host 127.0.0.1 --port ${host.port}`);
   });
 
@@ -181,7 +184,7 @@ describe("the whole story: pending-manual, join-script, a person joins, status, 
     expect(JSON.parse(pending.stdout)).toMatchObject({ command: "status", state: "pending-manual", manualCommand: expect.stringContaining("join-mesh.ps1") });
 
     // join-script builds the very script the host got; redacted unless --show-secrets.
-    const onHost = (await host.state()).files["C:\\temp\\join-mesh.ps1"]!.content;
+    const onHost = (await host.state()).files[DEFAULT_JOIN_SCRIPT_PATH]!.content;
     const shown = await cli(host, ["join-script", "--show-secrets"], {});
     expect(shown.code).toBe(0);
     expect(shown.stdout).toBe(onHost);
@@ -230,7 +233,7 @@ describe("the whole story: pending-manual, join-script, a person joins, status, 
     fs.rmSync(stateFileOf(host));
     const removed = await cli(host, ["remove", "--json"]);
     expect(removed.code).toBe(0);
-    expect(JSON.parse(removed.stdout).removed).toContain("C:\\temp\\join-mesh.ps1");
+    expect(JSON.parse(removed.stdout).removed).toContain(DEFAULT_JOIN_SCRIPT_PATH);
     expect(removed.stderr).toMatch(/no record of .*cleaning the host from the flags given/);
   });
 });
@@ -282,7 +285,7 @@ describe("status when the host is gone, and the recorded host key", () => {
       tailscaleVersion: "1.90.6",
       hostKey: "SHA256:x",
       joinScript: "",
-      joinScriptPath: "C:\\temp\\join-mesh.ps1",
+      joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,
       manualCommand: "",
       attempts: [],
       providerVersion: "",
@@ -348,7 +351,7 @@ describe("demo", () => {
       at = next;
     }
     expect(stdout).toContain("(exit code 10)");
-    expect(stdout).toMatch(/powershell\.exe -NoProfile -ExecutionPolicy Bypass -File "C:\\temp\\join-mesh\.ps1"/);
+    expect(stdout).toMatch(/powershell\.exe -NoProfile -Command "Set-Variable j \(Get-Content -LiteralPath 'C:\\ProgramData\\MeshWindowsNode\\join-mesh\.ps1' -Encoding Byte -Raw\); if \(\(Get-FileHash/);
     expect(stdout).toContain('"authKey": "[redacted]"');
     expect(stdout).toMatch(/SUCCESS: this machine is on the mesh/);
     expect(stdout).toMatch(/plan: nothing to do/);

@@ -64,7 +64,7 @@ describe("diffNode", () => {
     ["the join defaults", (i) => Object.assign(i, { joinAttempts: 3, joinRetryDelaySeconds: 5, joinTimeoutSeconds: 30, stepTimeoutSeconds: 600 })],
     ["install.method msi", (i) => (i.install = { method: "msi" })],
     ["an empty install object", (i) => (i.install = {})],
-    ["the default join script path", (i) => (i.joinScriptPath = "C:\\temp\\join-mesh.ps1")],
+    ["the default join script path", (i) => (i.joinScriptPath = "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1")],
     ["tailnet -", (i) => (i.controlServer.tailnet = "-")],
     ["onDelete all false", (i) => (i.onDelete = { logout: false, uninstall: false, removeFromControlServer: false })],
     ["loginServer equal to the Headscale url", (i) => (i.loginServer = "https://hs.example.com")],

@@ -544,7 +544,7 @@ describe("withDefaults", () => {
       joinRetryDelaySeconds: 5,
       joinTimeoutSeconds: 30,
       install: { method: "msi" },
-      joinScriptPath: "C:\\temp\\join-mesh.ps1",
+      joinScriptPath: "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1",
       onDelete: { logout: false, uninstall: false, removeFromControlServer: false },
       stepTimeoutSeconds: 600,
       disableKeyExpiry: false,

@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, SID_ADMINISTRATORS, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -153,7 +153,9 @@ describePwsh("the join step", () => {
         expect.stringContaining("Tailscale already in use by WIN-01\\alice"),
       ]);
       let state = await host.state();
-      expect(state.dirs["C:\\Mesh Setup"]).toEqual(state.dirs["C:\\"]);
+      // A folder the product creates for the script is taken over like the state directory.
+      expect(state.dirs["C:\\Mesh Setup"]).toEqual(ADMIN_ONLY);
+      expect(state.security?.["C:\\Mesh Setup"]).toEqual({ owner: SID_ADMINISTRATORS, protected: true, entries: ADMIN_ONLY.map((sid) => ({ sid, rights: "F", inherit: true })) });
       expect(state.files["C:\\Mesh Setup\\join-mesh.ps1"]).toEqual({ content: params.joinScriptText, readers: ADMIN_ONLY });
       expect(readJoinScriptData(state.files["C:\\Mesh Setup\\join-mesh.ps1"].content).authKey).toBe(AUTH_KEY);
       await expectKeySafe(host, state);
@@ -207,7 +209,7 @@ describePwsh("the back end", () => {
 });
 
 describePwsh("the join script, run by a person", () => {
-  test("not elevated: says so, names the exact command, changes nothing", async () => {
+  test("not elevated: says so, points to the manual command that checks the file, changes nothing", async () => {
     const scenario = scenarioByName("daemon-unreachable");
     const initial = initialHostState({ ...scenario, host: { isAdmin: false, tailscale: { installed: true, version: "1.90.6", service: { status: "Running", startType: "Automatic" } } } });
     initial.dirs["C:\\temp"] = initial.dirs["C:\\"];
@@ -217,7 +219,7 @@ describePwsh("the join script, run by a person", () => {
       const person = await host.runJoinScriptInteractively(JOIN_PATH);
       expect(person.exitCode).toBe(1);
       expect(person.output).toContain("This script must run as Administrator.");
-      expect(person.output).toContain(`powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${JOIN_PATH}"`);
+      expect(person.output).toContain("run the manual command the deployment gave");
       expect(await host.state()).toEqual(initial);
     } finally {
       await host.dispose();

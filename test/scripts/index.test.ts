@@ -1,8 +1,10 @@
 /** The scripts module: step scripts are constant text, the join script carries its data on one line. */
+import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { buildJoinScript, manualCommand, readJoinScriptData, stepScript } from "../../provider/scripts";
 import {
+  DEFAULT_JOIN_SCRIPT_PATH,
   FAILURE_RULES,
   POLICY_KEYS,
   SID_ADMINISTRATORS,
@@ -26,9 +28,9 @@ const DATA: JoinScriptData = {
 };
 
 describe("stepScript", () => {
-  test("is the shared functions (with the parameter block first) followed by the step's own text, comment lines emptied in place", () => {
+  test("is the shared functions (with the parameter block first) and the folder functions, followed by the step's own text, comment lines emptied in place", () => {
     for (const step of ["probe", "install", "join", "cleanup"] as const) {
-      const sourceLines = `${source("common.ps1")}\n${source(`${step}.ps1`)}`.split("\n");
+      const sourceLines = `${source("common.ps1")}\n${source("folders.ps1")}\n${source(`${step}.ps1`)}`.split("\n");
       const lines = stepScript(step).split("\n");
       // Line for line, so a line number the host reports is the source's.
       expect(lines).toHaveLength(sourceLines.length);
@@ -49,12 +51,14 @@ describe("stepScript", () => {
     const template = source("join-mesh.ps1");
     expect(template).toContain(`$TailscaleExe = '${TAILSCALE_EXE}'`);
     expect(template).toContain(`$PolicyKey = '${POLICY_KEYS[0]}'`);
-    expect(template).toContain(`*${SID_ADMINISTRATORS}:(OI)(CI)F`);
-    expect(template).toContain(`*${SID_SYSTEM}:(OI)(CI)F`);
+    // The state directory's DACL, by SDDL aliases: BA is Administrators, SY is SYSTEM.
+    expect(source("folders.ps1")).toContain("$MeshAdminOnlySddl = 'O:BAG:SYD:PAI(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)'");
+    expect(source("folders.ps1")).toContain(`'${SID_SYSTEM}', '${SID_ADMINISTRATORS}'`);
+    expect(template).toContain("#include folders.ps1");
   });
 
   test("never names an account, only SIDs (names are localized)", () => {
-    for (const file of ["common.ps1", "probe.ps1", "install.ps1", "join.ps1", "cleanup.ps1", "join-mesh.ps1"]) {
+    for (const file of ["common.ps1", "folders.ps1", "probe.ps1", "install.ps1", "join.ps1", "cleanup.ps1", "join-mesh.ps1"]) {
       expect(source(file)).not.toMatch(/(Administrators|SYSTEM|Users|Everyone):\(?[A-Z]/);
     }
   });
@@ -74,7 +78,8 @@ describe("the join script", () => {
       // Nothing of the data appears outside the base64 line.
       const withoutData = script.replace(/^\$MeshJoinData = '[^']*'(?=\r$)/m, "");
       expect(withoutData).not.toContain(data.authKey);
-      expect(withoutData).toBe(source("join-mesh.ps1").replace("$MeshJoinData = ''", "").replace(/\r?\n/g, "\r\n"));
+      const template = source("join-mesh.ps1").replace("$MeshJoinData = ''", "").replace("#include folders.ps1", () => source("folders.ps1").trimEnd());
+      expect(withoutData).toBe(template.replace(/\r?\n/g, "\r\n"));
     }
   });
 
@@ -84,9 +89,15 @@ describe("the join script", () => {
     expect(script.split("\r\n").length).toBe(script.split("\n").length);
   });
 
-  test("tells a non-administrator the exact command to run elevated", () => {
-    const prefix = manualCommand("").slice(0, -2);
-    expect(source("join-mesh.ps1")).toContain(`$ManualCommand = '${prefix}"' + $Join.joinScriptPath + '"'`);
+  test("tells a non-administrator to use the manual command, which checks the file first", () => {
+    expect(source("join-mesh.ps1")).toContain("(its manualCommand output): it checks that this file is the one the deployment wrote");
+  });
+
+  test("carries the shared folder functions, so a person's run takes the state directory over as the steps do", () => {
+    const script = buildJoinScript(DATA);
+    expect(script).not.toContain("#include folders.ps1");
+    expect(script).toContain(source("folders.ps1").trimEnd().replace(/\r?\n/g, "\r\n"));
+    expect(script.indexOf("function Protect-MeshFolder")).toBeLessThan(script.indexOf("Protect-MeshFolder -Path $StateDir"));
   });
 
   test("readJoinScriptData refuses text that is not a join script", () => {
@@ -95,6 +106,25 @@ describe("the join script", () => {
   });
 });
 
-test("manualCommand is the line a person runs", () => {
-  expect(manualCommand("C:\\temp\\join-mesh.ps1")).toBe('powershell.exe -NoProfile -ExecutionPolicy Bypass -File "C:\\temp\\join-mesh.ps1"');
+describe("manualCommand", () => {
+  const script = buildJoinScript(DATA);
+  const sha256 = createHash("sha256").update(Buffer.from(script, "utf8")).digest("hex").toUpperCase();
+
+  test("reads the script once, checks those bytes' SHA-256, and runs the bytes it checked", () => {
+    const command = manualCommand(DATA.joinScriptPath, script);
+    expect(command).toBe(
+      `powershell.exe -NoProfile -Command "Set-Variable j (Get-Content -LiteralPath '${DATA.joinScriptPath}' -Encoding Byte -Raw); ` +
+        `if ((Get-FileHash -InputStream ([IO.MemoryStream]::new((Get-Variable j -ValueOnly)))).Hash -ne '${sha256}') ` +
+        "{ Write-Host 'Not run: not the join script the deployment wrote.'; exit 1 }; " +
+        '& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString((Get-Variable j -ValueOnly))))"',
+    );
+  });
+
+  test("changes with any byte of the script", () => {
+    expect(manualCommand(DATA.joinScriptPath, script)).not.toBe(manualCommand(DATA.joinScriptPath, script.replace("Joining", "joining")));
+  });
+
+  test("fits a line a person can type (under 500 characters with the default path)", () => {
+    expect(manualCommand(DEFAULT_JOIN_SCRIPT_PATH, script).length).toBeLessThan(500);
+  });
 });

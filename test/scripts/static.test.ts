@@ -63,7 +63,9 @@ describe("every script the provider sends runs on Windows PowerShell 5.1", () =>
   });
 
   test("the command a person runs for a pending-manual join", async () => {
-    expect(await findWindowsPowerShell51Problems(manualCommand("C:\\temp\\join-mesh.ps1"))).toEqual([]);
+    // What powershell.exe runs: the -Command text between the outer double quotes.
+    const command = manualCommand("C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1", buildJoinScript(JOIN_DATA[0]));
+    expect(await findWindowsPowerShell51Problems(command.slice(command.indexOf('"') + 1, -1))).toEqual([]);
   });
 
   test("a step relies on the step loop for Write-MeshProgress: alone, the call is caught", async () => {

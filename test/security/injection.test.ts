@@ -93,20 +93,27 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
     });
     const candidate = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `C:\\${segments.join("\\")}.ps1`);
     const accepted = (joinScriptPath: string) => "inputs" in checkInputs({ connection: { host: "h", password: "pw12" }, authKey: "key1", joinScriptPath });
+    const SCRIPT_TEXT = "Write-Host joined\r\n";
+    /** What powershell.exe gets as -Command: the text between the outer double quotes. */
+    const commandBody = (command: string) => command.slice(command.indexOf('"') + 1, -1);
     const acceptedPaths = fc.sample(candidate, { seed: SEED, numRuns: 1000 }).filter(accepted);
 
     test("every joinScriptPath check() accepts holds nothing cmd.exe or PowerShell would act on inside double quotes", () => {
       // Enough accepted paths for the property to mean something.
       expect(acceptedPaths.length).toBeGreaterThan(60);
       for (const joinScriptPath of acceptedPaths) {
-        expect(manualCommand(joinScriptPath)).toBe(`powershell.exe -NoProfile -ExecutionPolicy Bypass -File "${joinScriptPath}"`);
+        const command = manualCommand(joinScriptPath, SCRIPT_TEXT);
+        expect(command.startsWith('powershell.exe -NoProfile -Command "')).toBe(true);
+        // One double-quoted argument, nothing inside that either shell acts on; the path in single quotes.
+        expect([command, /["`$%!]/.test(commandBody(command))]).toEqual([command, false]);
+        expect(commandBody(command)).toContain(`Get-Content -LiteralPath '${joinScriptPath}' -Encoding Byte -Raw`);
         expect([joinScriptPath, /["'`$%!^&|<>\u2018-\u201e\u0000-\u001f]/.test(joinScriptPath)]).toEqual([joinScriptPath, false]);
       }
     });
 
     const describeParse = toolsPresent("the manual command parsed by PowerShell", "pwsh") ? describe : describe.skip;
     describeParse("parsed by PowerShell", () => {
-      test("is one command: powershell.exe, three switches, and the path as one constant double-quoted string", () => {
+      test("is one command: powershell.exe, two switches, and the command as one constant double-quoted string", () => {
         const parser = [
           "$out = foreach ($line in @([Console]::In.ReadToEnd() | ConvertFrom-Json)) {",
           "  $tokens = $null; $errors = $null",
@@ -123,7 +130,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
           "}",
           "ConvertTo-Json -InputObject @($out) -Depth 5 -Compress",
         ].join("\n");
-        const commands = acceptedPaths.map(manualCommand);
+        const commands = acceptedPaths.map((path) => manualCommand(path, SCRIPT_TEXT));
         const run = spawnSync(findPwsh()!, ["-NoProfile", "-NonInteractive", "-Command", parser], { input: JSON.stringify(commands), encoding: "utf8" });
         expect(run.stderr).toBe("");
         const parsed = JSON.parse(run.stdout) as [number, number, string[]][];
@@ -132,7 +139,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
           expect([errors, statements, elements]).toEqual([
             0,
             1,
-            ["BareWord:powershell.exe", "-NoProfile", "-ExecutionPolicy", "BareWord:Bypass", "-File", `DoubleQuoted:${acceptedPaths[i]}`],
+            ["BareWord:powershell.exe", "-NoProfile", "-Command", `DoubleQuoted:${commandBody(commands[i])}`],
           ]);
         });
       });

@@ -16,7 +16,7 @@ import type { Scenario } from "../../scenarios";
 import { StdinLines } from "../../stdin-lines";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
-const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "content.ps1", "services.ps1", "system.ps1", "language.ps1"];
+const STAND_INS = ["state.ps1", "registry.ps1", "items.ps1", "content.ps1", "services.ps1", "security.ps1", "system.ps1", "language.ps1"];
 
 /** The check, run by the loop as a step of its own: the first construct 5.1 cannot parse, or null. */
 const SYNTAX_CHECK_SCRIPT = "param($Params)\n@{ problem = (Find-SimNewerSyntax -Text ([string]$Params.text)) }";

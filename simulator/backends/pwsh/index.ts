@@ -18,12 +18,12 @@ import { UP_KILL_MARGIN_SECONDS } from "../../../provider/scripts/catalogue";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
 import type { HostState } from "../../host-state";
 import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord } from "../../programs";
-import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
+import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import type { Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
 import { loaderOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
-import { ProgramServer, SERVICE_MANAGER } from "./program-server";
+import { ProgramServer, SECURITY_MANAGER, SERVICE_MANAGER } from "./program-server";
 
 export { findPwsh } from "./process";
 
@@ -55,7 +55,7 @@ export class PwshHostBackend implements HostBackend {
     // pwsh installed as a dotnet tool starts `dotnet` from PATH: the sandbox's PATH holds just that.
     const dotnet = findProgram("dotnet");
     if (dotnet) symlinkSync(realpathSync(dotnet), join(dir, "bin", "dotnet"));
-    for (const program of [...PROGRAMS, SERVICE_MANAGER]) copyFileSync(join(__dirname, "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
+    for (const program of [...PROGRAMS, SERVICE_MANAGER, SECURITY_MANAGER]) copyFileSync(join(__dirname, "native-program.ps1"), join(dir, "programs", `${program}.ps1`));
     writeFileSync(join(dir, "state.json"), JSON.stringify(initial, null, 2));
     writeFileSync(join(dir, "record.json"), JSON.stringify(emptyRecord(), null, 2));
     const server = createServer();
@@ -100,20 +100,45 @@ export class PwshHostBackend implements HostBackend {
       "& ([Management.Automation.ScriptBlock]::Create($SimScript))",
     ].join("\n");
     const content = state.files[name].content.replace(/^\uFEFF/, "");
-    let timeoutSeconds: number;
     try {
-      timeoutSeconds = readJoinScriptData(content).timeoutSeconds;
+      return await this.runInteractively(runner, content, readJoinScriptData(content).timeoutSeconds);
     } catch (error) {
       return { exitCode: 1, output: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  async rewriteFile(path: string, content: string): Promise<void> {
+    const host = this.load();
+    const name = findName(host.state.files, normalizePath(path));
+    if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
+    host.state.files[name].content = content;
+    this.save(host);
+  }
+
+  async runManualCommand(command: string): Promise<InteractiveRun> {
+    // powershell.exe -Command: its text, after the Windows stand-ins, exactly as the person typed it.
+    const parsed = parseManualCommand(command);
+    if (parsed === undefined) return { exitCode: 1, output: `simulator: not a manual command: ${command}` };
+    const state = this.readState();
+    const name = findName(state.files, normalizePath(parsed.path));
+    let timeoutSeconds = 0;
+    try {
+      timeoutSeconds = readJoinScriptData(name === undefined ? "" : state.files[name].content).timeoutSeconds;
+    } catch {
+      // Not a join script: whatever runs, the person's patience is the kill margin alone.
+    }
+    return this.runInteractively(parsed.body, "", timeoutSeconds);
+  }
+
+  /** A person's console: text output; they close the window after the script's own timeout and the step's kill margin. */
+  private async runInteractively(script: string, stdin: string, timeoutSeconds: number): Promise<InteractiveRun> {
     const lines: string[] = [];
-    // A person waits as long as the script's own timeout and the step's kill margin, then closes the window.
     const closed = new AbortController();
     const patience = setTimeout(() => closed.abort(), (timeoutSeconds + UP_KILL_MARGIN_SECONDS) * 1000);
     const io: StepIo = { stdout: (line) => lines.push(line), stderr: (line) => lines.push(line), signal: closed.signal };
     try {
       // Text output, as a console shows it (with -EncodedCommand, pwsh would write Write-Host as CLIXML).
-      const exitCode = await this.run(`${this.prelude}\n${runner}`, content, this.environment("interactive"), io, ["-OutputFormat", "Text"]);
+      const exitCode = await this.run(`${this.prelude}\n${script}`, stdin, this.environment("interactive"), io, ["-OutputFormat", "Text"]);
       return { exitCode: closed.signal.aborted ? WINDOW_CLOSED_EXIT_CODE : exitCode, output: lines.join("\n") };
     } finally {
       clearTimeout(patience);

@@ -38,6 +38,8 @@ function New-SimFileItem($State, [string]$Path) {
         PSPath = "Microsoft.PowerShell.Core\FileSystem::$($entry.path)"
         PSParentPath = "Microsoft.PowerShell.Core\FileSystem::$(Get-SimParentPath -Path $entry.path)"
         PSIsContainer = $entry.kind -eq 'dir'; Length = $length
+        # The simulated drives have no junctions or symbolic links: never a ReparsePoint.
+        Attributes = if ($entry.kind -eq 'dir') { [IO.FileAttributes]::Directory } else { [IO.FileAttributes]::Archive }
     }
 }
 
@@ -162,6 +164,7 @@ function Remove-Item {
             $entry = Get-SimEntry -State $state -Path $target
             if ($null -eq $entry) { Write-SimPathNotFound -Path $target; continue }
             if ($entry.system) { throw [NotSupportedException]::new("simulator: removing $($entry.path) is not simulated") }
+            Move-SimSecurity -State $state -From $entry.path -To ''
             if ($entry.kind -eq 'file') {
                 $state.files.Remove($entry.path)
             } else {
@@ -212,6 +215,7 @@ function Move-Item {
                 $state.files.Remove($existing.path)
             }
             $null = Assert-SimFolder -State $state -Path $target
+            Move-SimSecurity -State $state -From $entry.path -To $target
             # A move on one volume keeps the file's own security descriptor.
             $file = $state.files[$entry.path]
             $state.files.Remove($entry.path)
@@ -219,6 +223,27 @@ function Move-Item {
             Test-SimExposure -State $state -Path $target
         }
         Save-SimState -State $state
+    }
+}
+
+function Get-Item {
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)] [string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath')] [string[]]$LiteralPath,
+        [string]$Filter, [string[]]$Include, [string[]]$Exclude, [switch]$Force, [pscredential]$Credential, [switch]$UseTransaction, [string[]]$Stream
+    )
+    process {
+        Set-StrictMode -Off
+        $kind = Get-SimPathKind -Paths (@($Path) + @($LiteralPath))
+        if ($kind -eq 'other') { return Microsoft.PowerShell.Management\Get-Item @PSBoundParameters }
+        if ($kind -eq 'registry') { throw [NotSupportedException]::new('simulator: Get-Item on registry keys is not simulated') }
+        Assert-SimSupported $PSBoundParameters 'Get-Item' @('Path', 'LiteralPath', 'Force')
+        $state = Read-SimState
+        foreach ($target in @(Resolve-SimDrivePath -State $state -Path $Path -LiteralPath $LiteralPath)) {
+            if ($null -eq (Get-SimEntry -State $state -Path $target)) { Write-SimPathNotFound -Path $target; continue }
+            New-SimFileItem -State $state -Path $target
+        }
     }
 }
 

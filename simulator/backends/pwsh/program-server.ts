@@ -7,10 +7,15 @@
  */
 import type { Socket } from "node:net";
 import { PROGRAMS, runProgram, type ProgramAnswer, type ProgramHost, type ProgramName } from "../../programs";
+import { checkExposure } from "../../programs/program";
 import { SERVICE_COMMANDS, serviceCommand, type ServiceCommand } from "../../programs/services";
+import { applySddl, sddlOf } from "../../security";
+import { findName } from "../../windows-model";
 
 /** The service cmdlet stand-ins' name for the service manager (no program of that name is on the host). */
 export const SERVICE_MANAGER = "service-manager";
+/** The ACL stand-ins' name for the security model: Get-Acl, Set-Acl, and the exposure check after a write. */
+export const SECURITY_MANAGER = "security-manager";
 const START_TYPES = ["Automatic", "Manual", "Disabled"] as const;
 
 interface Request {
@@ -68,13 +73,15 @@ export class ProgramServer {
 
   private run(request: Request): ProgramAnswer {
     const isProgram = (PROGRAMS as readonly string[]).includes(request.program);
-    if (!Array.isArray(request.argv) || (!isProgram && request.program !== SERVICE_MANAGER)) {
+    if (!Array.isArray(request.argv) || (!isProgram && request.program !== SERVICE_MANAGER && request.program !== SECURITY_MANAGER)) {
       return failed(`simulator: no program ${JSON.stringify(request.program)}`);
     }
     const host = this.sandbox.load();
     const answer = isProgram
       ? runProgram({ program: request.program as ProgramName, argv: request.argv, session: request.session === "interactive" ? "interactive" : "ssh" }, host)
-      : serviceManager(host, request.argv);
+      : request.program === SERVICE_MANAGER
+        ? serviceManager(host, request.argv)
+        : securityManager(host, request.argv);
     // A stand-in answers at once: what the program leaves is there when it exits.
     if ("finish" in answer) answer.finish?.();
     this.sandbox.save(host);
@@ -88,6 +95,25 @@ function serviceManager(host: ProgramHost, [command, name, startupType]: string[
   const startType = START_TYPES.find((type) => type === startupType);
   const answer = serviceCommand(host, { command: command as ServiceCommand, name: name ?? "", startupType: startType });
   return { exitCode: 0, stdout: [JSON.stringify(answer)], stderr: [], seconds: 0 };
+}
+
+/** Get-Acl (the item's SDDL), Set-Acl (an SDDL applied), or the exposure check of a file just written. */
+function securityManager(host: ProgramHost, [command, path, sddl]: string[]): ProgramAnswer {
+  const notFound = `Cannot find path '${path}' because it does not exist.`;
+  if (command === "get") {
+    const text = sddlOf(host.state, path ?? "");
+    return text === undefined ? failed(notFound) : { exitCode: 0, stdout: [text], stderr: [], seconds: 0 };
+  }
+  if (command === "set") {
+    const problem = sddlOf(host.state, path ?? "") === undefined ? notFound : applySddl(host.state, path, sddl ?? "");
+    return problem === undefined ? { exitCode: 0, stdout: [], stderr: [], seconds: 0 } : failed(problem);
+  }
+  if (command === "check") {
+    const file = findName(host.state.files, path ?? "");
+    if (file !== undefined) checkExposure(host, file);
+    return { exitCode: 0, stdout: [], stderr: [], seconds: 0 };
+  }
+  return failed(`simulator: ${JSON.stringify(command)} is not a security command`);
 }
 
 function failed(message: string): ProgramAnswer {

@@ -141,15 +141,28 @@ function Write-SimFile($State, [string]$Path, [string]$Content) {
 }
 
 function Test-SimExposure($State, [string]$Path) {
-    # A file carrying an auth key (a key file, or a join script with its data) must never be readable
-    # by Users, not even for a moment: every change is checked, and a breach is recorded for the tests.
+    # A file carrying an auth key (a key file, or a join script with its data) must never be within
+    # reach of another account, not even for a moment: every change is saved and checked by the one
+    # security model (simulator/security.ts), which records a breach for the tests.
     $file = $State.files[$Path]
     $secret = ((Get-SimLeafName -Path $Path) -like 'authkey-*') -or ($file.content -match '\$MeshJoinData = ''[A-Za-z0-9+/=]+''')
-    if ($secret -and (@($file.readers) -contains $SimUsersSid)) {
-        $record = [IO.File]::ReadAllText($SimRecordPath) | Microsoft.PowerShell.Utility\ConvertFrom-Json -AsHashtable
-        $record.exposures = @($record.exposures) + "$Path was readable by Users"
-        [IO.File]::WriteAllText($SimRecordPath, (Microsoft.PowerShell.Utility\ConvertTo-Json -InputObject $record -Depth 8))
+    if ($secret) {
+        Save-SimState -State $State
+        $null = & ([IO.Path]::Combine($SimProgramDir, 'security-manager.ps1')) 'check' $Path ''
     }
+}
+
+function Move-SimSecurity($State, [string]$From, [string]$To) {
+    # An item's own security goes with it when it moves, and goes when it is removed ($To empty).
+    if (-not $State.Contains('security') -or $null -eq $State.security) { return }
+    $record = $null
+    foreach ($key in @($State.security.Keys)) {
+        $same = [string]::Equals($key, $From, [StringComparison]::OrdinalIgnoreCase)
+        if ($same) { $record = $State.security[$key] }
+        $replaced = $To -and [string]::Equals($key, $To, [StringComparison]::OrdinalIgnoreCase)
+        if ($same -or $replaced -or $key.StartsWith($From + '\', [StringComparison]::OrdinalIgnoreCase)) { $State.security.Remove($key) }
+    }
+    if ($To -and $null -ne $record) { $State.security[$To] = $record }
 }
 
 function Assert-SimSupported($Bound, [string]$Command, [string[]]$Supported) {

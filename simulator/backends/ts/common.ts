@@ -8,6 +8,7 @@
 import { POLICY_KEYS, SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, TAILSCALE_SERVICE, type JoinParams } from "../../../provider/scripts/catalogue";
 import type { HostState } from "../../host-state";
 import { isInstalled, programNamed, runProgram, type ProgramAnswer, type ProgramHost, type Session } from "../../programs";
+import { checkExposure } from "../../programs/program";
 import { serviceCommand, type ServiceCommand } from "../../programs/services";
 import { WindowsFileSystem, WindowsRegistry } from "../../windows-model";
 import type { Clock } from "./clock";
@@ -37,7 +38,8 @@ export class Script {
     readonly signal: AbortSignal,
     readonly progress: Progress = () => undefined,
   ) {
-    this.files = new WindowsFileSystem(host.state);
+    // Every file written or moved is checked: a key must never be within another account's reach.
+    this.files = new WindowsFileSystem(host.state, (name) => checkExposure(host, name));
     this.registry = new WindowsRegistry(host.state);
   }
 
@@ -99,19 +101,10 @@ export class Script {
     return runProgram({ program, argv: args, session, path: filePath }, this.host);
   }
 
-  /** Set-MeshAdminOnlyAcl: icacls with explicit grants for Administrators and SYSTEM, inheritance removed. */
-  async setAdminOnlyAcl(path: string, container: boolean): Promise<void> {
-    const target = path.replace(/([^\\:])\\+$/, "$1");
-    const inherit = container ? "(OI)(CI)" : "";
-    const grants = [`*${SID_ADMINISTRATORS}:${inherit}F`, `*${SID_SYSTEM}:${inherit}F`];
-    const run = await this.native("icacls.exe", [target, "/inheritance:r", "/grant:r", ...grants], 60);
-    if (run.exitCode !== 0) throw new ScriptError(`icacls could not restrict ${target} to Administrators and SYSTEM: ${run.output}`);
-  }
-
-  /** New-MeshProtectedDirectory: created when missing, then always restricted to Administrators and SYSTEM. */
-  async ensureProtectedDir(dir: string): Promise<void> {
-    this.files.ensureDir(dir);
-    await this.setAdminOnlyAcl(dir, true);
+  /** Set-MeshAdminOnlyAcl: a file's own explicit grants for Administrators and SYSTEM, inheritance removed (icacls). */
+  async setAdminOnlyAcl(path: string): Promise<void> {
+    const run = await this.native("icacls.exe", [path, "/inheritance:r", "/grant:r", `*${SID_ADMINISTRATORS}:F`, `*${SID_SYSTEM}:F`], 60);
+    if (run.exitCode !== 0) throw new ScriptError(`icacls could not restrict ${path} to Administrators and SYSTEM: ${run.output}`);
   }
 
   /** Get-MeshKeyFile. */

@@ -12,13 +12,14 @@ import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
 import type { Scenario } from "../../scenarios";
 import { checkParams } from "../../step-params";
+import { findName, normalizePath } from "../../windows-model";
 import { cleanup } from "./cleanup";
 import { Clock, type RealDurations } from "./clock";
 import { Script, type TsHost } from "./common";
 import { ScriptError, runLoop, type Progress } from "./exec";
 import { install } from "./install";
 import { join } from "./join";
-import { runJoinScript } from "./join-script-run";
+import { runJoinScript, runManualCommand } from "./join-script-run";
 import { probe } from "./probe";
 
 export type { RealDurations } from "./clock";
@@ -67,6 +68,16 @@ export class TsHostBackend implements HostBackend {
 
   async runJoinScriptInteractively(path: string): Promise<InteractiveRun> {
     return runJoinScript(new Script(this.host, this.disposed.signal), path);
+  }
+
+  async rewriteFile(path: string, content: string): Promise<void> {
+    const name = findName(this.host.state.files, normalizePath(path));
+    if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
+    this.host.state.files[name].content = content;
+  }
+
+  async runManualCommand(command: string): Promise<InteractiveRun> {
+    return runManualCommand(new Script(this.host, this.disposed.signal), command);
   }
 
   async state(): Promise<HostState> {

@@ -9,6 +9,7 @@ import { isInstalled } from "../../programs";
 import { PKGS_STABLE_URL, msiIndex, msiPackage, type MsiArchitecture } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
+import { protectFolder } from "./folders";
 
 /** install.ps1 stops an installer after this long. */
 const INSTALLER_TIMEOUT_SECONDS = 900;
@@ -17,7 +18,7 @@ const LOG_TAIL_LINES = 40;
 
 export async function install(script: Script, params: InstallParams): Promise<InstallResult> {
   script.requireAdmin(params.stateDir);
-  await script.ensureProtectedDir(params.stateDir);
+  protectFolder(script, params.stateDir);
   return params.method === "winget" ? installWithWinget(script, params) : installWithMsi(script, params);
 }
 

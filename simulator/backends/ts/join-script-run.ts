@@ -5,13 +5,15 @@
  * in the "interactive" session; the person closes the window when `tailscale up` hangs past the
  * join step's own patience (its timeout and kill margin).
  */
+import { createHash } from "node:crypto";
 import { Redactor } from "../../../provider/common/redact";
 import { readJoinScriptData } from "../../../provider/scripts";
-import { SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type AttemptClass, type JoinScriptData } from "../../../provider/scripts/catalogue";
+import { TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type AttemptClass, type JoinScriptData } from "../../../provider/scripts/catalogue";
 import type { InteractiveRun } from "../../backend";
-import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
+import { MANUAL_COMMAND_REFUSAL, MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import { joinPath } from "../../windows-model";
 import type { Script } from "./common";
+import { assertAdminOnlyFolder, protectFolder } from "./folders";
 import { completeUpArgs, guidN, matches } from "./join";
 
 /** join-mesh.ps1's advice per failure class, shown to the person who ran it. */
@@ -35,6 +37,19 @@ export async function runJoinScript(script: Script, path: string): Promise<Inter
     return { exitCode: 1, output: error instanceof Error ? error.message : String(error) };
   }
   return joinInteractively(script, data);
+}
+
+/**
+ * The manual command: reads the file once, runs those bytes only when their SHA-256 is the one the
+ * command carries; otherwise says so and runs nothing.
+ */
+export async function runManualCommand(script: Script, command: string): Promise<InteractiveRun> {
+  const parsed = parseManualCommand(command);
+  if (parsed === undefined) return { exitCode: 1, output: `simulator: not a manual command: ${command}` };
+  const text = script.files.readFile(parsed.path);
+  if (text === undefined) return { exitCode: 1, output: `Cannot find path '${parsed.path}' because it does not exist.` };
+  if (createHash("sha256").update(text, "utf8").digest("hex").toUpperCase() !== parsed.sha256) return { exitCode: 1, output: MANUAL_COMMAND_REFUSAL };
+  return joinInteractively(script, readJoinScriptData(text));
 }
 
 async function joinInteractively(script: Script, data: JoinScriptData): Promise<InteractiveRun> {
@@ -61,9 +76,11 @@ async function joinInteractively(script: Script, data: JoinScriptData): Promise<
     shown.push(`Tailscale is not installed (${TAILSCALE_EXE} is missing): run the deployment (pulumi up) again.`);
     return finish(1);
   }
-  if (!files.dirExists(stateDir)) {
-    files.ensureDir(stateDir);
-    await script.run("icacls.exe", [stateDir, "/inheritance:r", "/grant:r", `*${SID_ADMINISTRATORS}:(OI)(CI)F`, `*${SID_SYSTEM}:(OI)(CI)F`], "interactive");
+  try {
+    protectFolder(script, stateDir);
+  } catch (error) {
+    shown.push(`FAILED: ${(error as Error).message}`);
+    return finish(1);
   }
   say("Joining this machine to the mesh.");
   script.writePolicy(data.policy);
@@ -71,6 +88,12 @@ async function joinInteractively(script: Script, data: JoinScriptData): Promise<
   const serviceProblem = await script.restartService();
   if (serviceProblem) return stop(`the Tailscale service did not start: ${serviceProblem}`, ADVICE["service-not-running"]);
 
+  // The folder is checked again right before the key goes into it.
+  try {
+    assertAdminOnlyFolder(script, stateDir);
+  } catch (error) {
+    return stop((error as Error).message, "run this script again: it takes the folder over first.");
+  }
   say("Running tailscale up (this can take a minute).");
   const keyFile = files.writeFile(joinPath(stateDir, `authkey-${guidN()}.txt`), data.authKey);
   // join-mesh.ps1 calls the CLI directly (`&`), without Invoke-MeshNative's deadline or refusals.

@@ -10,10 +10,11 @@ import { TAILSCALE_EXE, type Attempt, type AttemptClass, type FailureRule, type 
 import { joinPath, parentOf } from "../../windows-model";
 import { Killed } from "./clock";
 import type { NativeRun, Script } from "./common";
+import { assertAdminOnlyFolder, confirmScriptFolder, protectFolder } from "./folders";
 
 export async function join(script: Script, params: JoinParams): Promise<JoinResult> {
   script.requireAdmin(params.stateDir);
-  await script.ensureProtectedDir(params.stateDir);
+  protectFolder(script, params.stateDir);
   // A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
   for (const stale of script.keyFiles(params.stateDir)) script.files.deleteFile(stale);
   script.writePolicy(params.policy);
@@ -62,6 +63,7 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
  * killed once it outlives its own timeout by the margin the provider gives.
  */
 async function upWithKeyFile(script: Script, upArgs: readonly string[], params: JoinParams): Promise<NativeRun> {
+  assertAdminOnlyFolder(script, params.stateDir);
   const keyFile = script.files.writeFile(joinPath(params.stateDir, `authkey-${guidN()}.txt`), params.authKey);
   try {
     const deadline = params.timeoutSeconds + params.upKillMarginSeconds;
@@ -85,15 +87,15 @@ async function nodeName(script: Script): Promise<string | null> {
 }
 
 /**
- * Write-MeshJoinScript: staged in the state directory, given its own protected ACL, moved into
- * place. Returns undefined once in place, otherwise Windows' message; the staged copy goes either way.
+ * Write-MeshJoinScript: only into a folder the product owns or only administrators can change;
+ * staged in the state directory, given its own protected ACL, moved into place. Returns undefined once in place, otherwise Windows' message; the staged copy goes either way.
  */
 async function writeJoinScript(script: Script, params: JoinParams): Promise<string | undefined> {
   const stagedPath = joinPath(params.stateDir, `join-mesh-${guidN()}.ps1`);
   try {
+    confirmScriptFolder(script, parentOf(params.joinScriptPath), params.stateDir);
     const staged = script.files.writeFile(stagedPath, params.joinScriptText);
-    await script.setAdminOnlyAcl(staged, false);
-    script.files.ensureDir(parentOf(params.joinScriptPath));
+    await script.setAdminOnlyAcl(staged);
     script.files.moveFile(staged, params.joinScriptPath);
     return undefined;
   } catch (error) {

@@ -9,7 +9,7 @@ describe("the join script run by a person", () => {
   it("joins interactively, then deletes the key file and the script", async () => {
     const backend = await installedBackend("daemon-unreachable");
     await runStep(backend, "join", joinParams());
-    const run = await backend.runJoinScriptInteractively("c:\\Temp\\JOIN-MESH.ps1");
+    const run = await backend.runJoinScriptInteractively("c:\\programdata\\MeshWindowsNode\\JOIN-MESH.ps1");
     expect(run.exitCode).toBe(0);
     expect(run.output).toContain("SUCCESS");
     expect(run.output).not.toContain(AUTH_KEY);

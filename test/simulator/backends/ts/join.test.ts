@@ -44,7 +44,8 @@ describe("join", () => {
     expect(record.sshUpRuns).toBe(1);
     const up = record.calls.find((call) => call.program === "tailscale" && call.argv[0] === "up");
     expect(up?.argv.at(-1)).toMatch(/^--auth-key=file:C:\\ProgramData\\MeshWindowsNode\\authkey-[0-9a-f]{32}\.txt$/);
-    expect(record.calls.map((call) => call.program)).toEqual(["icacls", "msiexec", "tailscale", "icacls", "tailscale", "tailscale"]);
+    // The state directory is taken over with Set-Acl (no program): msiexec installs, then the join's CLI calls.
+    expect(record.calls.map((call) => call.program)).toEqual(["msiexec", "tailscale", "tailscale", "tailscale"]);
     expect(record.exposures).toEqual([]);
   });
 
@@ -79,7 +80,8 @@ describe("join", () => {
       expect(result.attempts).toHaveLength(3);
       const state = await backend.state();
       expect(state.files[DEFAULT_JOIN_SCRIPT_PATH]).toEqual({ content: params.joinScriptText, readers: ADMIN_ONLY });
-      expect(state.dirs["C:\\temp"]).toEqual(DEFAULT_READERS);
+      // Its folder is the state directory, which the product owns.
+      expect(state.dirs[DEFAULT_STATE_DIR]).toEqual(ADMIN_ONLY);
       expect(keyFilesIn(state)).toEqual([]);
       expect(Object.keys(state.files)).toEqual([DEFAULT_JOIN_SCRIPT_PATH]);
       expect(state.tailscale.backendState).not.toBe("Running");

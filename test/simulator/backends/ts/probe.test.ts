@@ -37,9 +37,9 @@ describe("probe", () => {
             "HKLM:\\SOFTWARE\\Tailscale IPN": { LoginURL: "http://old.example:8080", UnattendedMode: "always" },
             "hklm:\\software\\policies\\tailscale": { loginurl: LOGIN_SERVER },
           },
-          dirs: { "C:\\temp": DEFAULT_READERS, [DEFAULT_STATE_DIR]: ADMIN_ONLY },
+          dirs: { [DEFAULT_STATE_DIR]: ADMIN_ONLY },
           files: {
-            "c:\\TEMP\\Join-Mesh.ps1": { content: "old script", readers: DEFAULT_READERS },
+            "c:\\programdata\\MESHWINDOWSNODE\\Join-Mesh.ps1": { content: "old script", readers: ADMIN_ONLY },
             [`${DEFAULT_STATE_DIR}\\authkey-0badc0de.txt`]: { content: "stale", readers: ADMIN_ONLY },
           },
           adapterIps: ["100.64.0.9"],
