@@ -13,6 +13,7 @@ export function farmsInChildProcess(): { launch: FarmLauncher; close: () => Prom
     const farm: Farm = {
       targets,
       countsPerNode: () => worker.call<NodeCounts[]>("countsPerNode"),
+      cpuMs: () => worker.call<number>("cpuMs"),
       resetCounts: () => worker.call<void>("resetCounts"),
       stop: () => worker.call<void>("stop"),
     };
@@ -34,6 +35,7 @@ function serveFarms(): void {
       return farm.targets;
     },
     countsPerNode: () => current().countsPerNode(),
+    cpuMs: () => current().cpuMs(),
     resetCounts: () => current().resetCounts(),
     stop: async () => {
       await farm?.stop();

@@ -38,6 +38,8 @@ export interface NodeCounts {
 export interface Farm {
   readonly targets: FarmTarget[];
   countsPerNode(): Promise<NodeCounts[]>;
+  /** CPU time (user and system) of the process holding the farm since the last reset. */
+  cpuMs(): Promise<number>;
   resetCounts(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -59,6 +61,8 @@ function countersOf({ host, seedCommands }: Node): { execs: number; steps: numbe
 }
 
 export class HostFarm implements Farm {
+  private cpuAtReset = process.cpuUsage();
+
   private constructor(
     private readonly nodes: Node[],
     readonly targets: FarmTarget[],
@@ -99,7 +103,13 @@ export class HostFarm implements Farm {
     });
   }
 
+  async cpuMs(): Promise<number> {
+    const cpu = process.cpuUsage(this.cpuAtReset);
+    return (cpu.user + cpu.system) / 1000;
+  }
+
   async resetCounts(): Promise<void> {
+    this.cpuAtReset = process.cpuUsage();
     for (const node of this.nodes) {
       node.proxy.resetCounts();
       node.atReset = countersOf(node);

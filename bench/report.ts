@@ -165,8 +165,9 @@ export function scalingNote(results: readonly CaseResult[], cores: number): stri
       const wall = r.ours.wallMs / 1000;
       return (
         `- ${r.benchCase.label}, N=${largest}: ${wall.toFixed(2)} s against a floor of ${(r.floorMs / 1000).toFixed(2)} s; the provider's process used ` +
-        `${cpu.toFixed(2)} s of CPU (${(r.ours.cpuMs / largest).toFixed(1)} ms per node, ${(cpu / wall).toFixed(2)} of a core on average) while the ` +
-        `simulated hosts' SSH servers ran on the same ${cores} cores.`
+        `${cpu.toFixed(2)} s of CPU (${(r.ours.cpuMs / largest).toFixed(1)} ms per node, ${(cpu / wall).toFixed(2)} of a core on average); the one ` +
+        `Node process playing the ${largest} hosts (their SSH servers and delay proxies) used ${(r.ours.farmCpuMs / 1000).toFixed(2)} s ` +
+        `(${(r.ours.farmCpuMs / 1000 / wall).toFixed(2)} of a core), on the same ${cores} cores as other work.`
       );
     })
     .join("\n");

@@ -41,6 +41,8 @@ export interface SideMeasurement {
   sampledPeakRssBytes: number;
   processPeakRssBytes: number;
   cpuMs: number;
+  /** CPU time of the process playing the hosts (their SSH servers, the delay proxies) during the run. */
+  farmCpuMs: number;
 }
 
 export interface CaseResult {
@@ -114,8 +116,16 @@ async function measureSide(config: SuiteConfig, farm: Farm, spec: WorkloadSpec):
   await farm.resetCounts();
   const run = await config.runWorkload(spec);
   const perNode = await farm.countsPerNode();
+  const farmCpuMs = await farm.cpuMs();
   return {
-    measurement: { perNode, wallMs: run.wallMs, sampledPeakRssBytes: run.sampledPeakRssBytes, processPeakRssBytes: run.processPeakRssBytes, cpuMs: run.cpuMs },
+    measurement: {
+      perNode,
+      wallMs: run.wallMs,
+      sampledPeakRssBytes: run.sampledPeakRssBytes,
+      processPeakRssBytes: run.processPeakRssBytes,
+      cpuMs: run.cpuMs,
+      farmCpuMs,
+    },
     states: run.states,
   };
 }
