@@ -18,6 +18,8 @@ import { findName, isInside, normalizePath, parentOf } from "./windows-model";
 export const SID_TRUSTED_INSTALLER = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
 /** A local account without administrator rights (the one that creates folders first in the tests). */
 export const SID_LOCAL_USER = "S-1-5-21-1004336348-1177238915-682003330-1001";
+/** The administrator account the steps and the person's run use ([Security.Principal.WindowsIdentity]::GetCurrent().User). */
+export const SID_ADMINISTRATOR_USER = "S-1-5-21-1004336348-1177238915-682003330-500";
 /** Accounts that may own or change what the product trusts. */
 export const TRUSTED_SIDS = [SID_ADMINISTRATORS, SID_SYSTEM, SID_TRUSTED_INSTALLER];
 

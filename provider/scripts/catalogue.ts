@@ -97,28 +97,33 @@ export interface Attempt {
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * install  msi: downloads to <stateDir>\tailscale-setup.msi and runs
+ * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi and runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
  *          TS_NOLAUNCH=1 [TS_LOGINURL=<url>]`; exit 0 or 3010 = installed (service Running, Automatic),
  *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the
  *          log kept (its tail is returned). winget: `winget install --id Tailscale.Tailscale --source winget
  *          --silent --accept-package-agreements --accept-source-agreements [--version <v>]`; no winget = failed.
- * join     1. creates <stateDir> (ACL: Administrators and SYSTEM only, not inherited) and removes every
- *             <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
+ * join     1. takes <stateDir> over (folders.ps1): created when missing; owner Administrators and a
+ *             protected DACL of exactly Administrators and SYSTEM, set with Set-Acl and read back; an
+ *             item inside that another account owns or may change fails the step, naming it; then
+ *             removes every <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
  *             set, UnattendedMode=always; a null value is removed);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
  *             returns failed/service-not-running (nothing else written);
- *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
+ *          4. per attempt: checks <stateDir>'s owner and DACL again (else the step fails, nothing
+ *             written), writes the key to <stateDir>\authkey-<random>.txt, runs
  *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
  *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
  *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
- *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
- *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual;
- *             when that write or move fails (disk full, folder not writable), removes the staged copy
- *             and returns failed/join-script-unwritable with Windows' message (no file with the key left).
+ *             class with manual=true: checks the script's folder (the state directory; a missing folder
+ *             is created and taken over; an existing one another account owns or may change is refused),
+ *             writes joinScriptText to joinScriptPath with an explicit ACL for Administrators and SYSTEM
+ *             only, returns pending-manual; when the folder is refused or the write or move fails (disk
+ *             full, folder not writable), removes the staged copy and returns
+ *             failed/join-script-unwritable with the reason (no file with the key left).
  * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
  *          removes <stateDir> when it is empty.
  */

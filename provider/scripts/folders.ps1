@@ -44,14 +44,15 @@ function Get-MeshAdminOnlyProblem([string]$Path) {
     $null
 }
 
-function Get-MeshUntrustedProblem([string]$Path) {
+function Get-MeshUntrustedProblem([string]$Path, [string[]]$AlsoTrusted = @()) {
     # Why another account could change the item (it owns it, or an entry grants it more than reading);
-    # $null when only SYSTEM, Administrators or TrustedInstaller can.
+    # $null when only SYSTEM, Administrators, TrustedInstaller (or the accounts in $AlsoTrusted) can.
+    $trusted = $MeshTrustedAccounts + $AlsoTrusted
     $security = Get-MeshSecurity -Path $Path
-    if ($MeshTrustedAccounts -notcontains $security.owner) { return "it is owned by $($security.owner)" }
+    if ($trusted -notcontains $security.owner) { return "it is owned by $($security.owner)" }
     foreach ($entry in $security.entries) {
         # An inherit-only entry (IO) applies to new items inside, not to this one.
-        if ($entry.type -eq 'A' -and -not $entry.flags.Contains('IO') -and $MeshTrustedAccounts -notcontains $entry.account -and $MeshReadRights -notcontains $entry.rights) {
+        if ($entry.type -eq 'A' -and -not $entry.flags.Contains('IO') -and $trusted -notcontains $entry.account -and $MeshReadRights -notcontains $entry.rights) {
             return "$($entry.account) may change it (rights $($entry.rights))"
         }
     }
@@ -82,8 +83,11 @@ function Protect-MeshFolder([string]$Path) {
     Set-Acl -LiteralPath $Path -AclObject $descriptor
     $problem = Get-MeshAdminOnlyProblem -Path $Path
     if ($problem) { throw "$Path could not be restricted to Administrators and SYSTEM ($problem): nothing was written into it. Check the folder's owner and permissions (icacls `"$Path`"), then run again." }
+    # The account running this may own what it wrote before (where Windows makes an administrator's
+    # files theirs rather than the Administrators group's).
+    $me = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
     foreach ($child in @(Get-ChildItem -LiteralPath $Path -Force)) {
-        $childProblem = Get-MeshUntrustedProblem -Path $child.FullName
+        $childProblem = Get-MeshUntrustedProblem -Path $child.FullName -AlsoTrusted @($me)
         if ($childProblem) {
             throw "$Path holds $($child.FullName), which another account put there ($childProblem): nothing was written into the folder. Delete that item as an administrator (Remove-Item -LiteralPath '$($child.FullName)' -Recurse -Force), then run again."
         }

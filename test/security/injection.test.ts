@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { Redactor } from "../../provider/common/redact";
 import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
-import { FAILURE_RULES, POLICY_KEYS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
@@ -45,8 +45,11 @@ const PWSH_BATCHES = Number(process.env.MESH_INJECTION_BATCHES ?? 1);
 const ARGUMENTS_PER_BATCH = 30;
 const HELPER_VALUES = 100;
 
-const JOIN_MESH_TEMPLATE = fs.readFileSync(path.join(REPO_ROOT, "provider", "scripts", "join-mesh.ps1"), "utf8").replace(/^\uFEFF/, "");
+const scriptSource = (file: string) => fs.readFileSync(path.join(REPO_ROOT, "provider", "scripts", file), "utf8").replace(/^\uFEFF/, "");
+/** join-mesh.ps1 as built: the shared folder functions in place of its #include line. */
+const JOIN_MESH_TEMPLATE = scriptSource("join-mesh.ps1").replace("#include folders.ps1", () => scriptSource("folders.ps1").trimEnd());
 const COMMON_PS1 = fs.readFileSync(path.join(REPO_ROOT, "provider", "scripts", "common.ps1"), "utf8").replace(/^\uFEFF/, "");
+const FOLDERS_PS1 = fs.readFileSync(path.join(REPO_ROOT, "provider", "scripts", "folders.ps1"), "utf8").replace(/^\uFEFF/, "");
 
 /** A hostile value with its ids filled in. */
 const hostile = (options: { long?: boolean } = {}) => hostileTemplate(options).map((template) => new Ids().value(template));
@@ -181,6 +184,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
       const chunks = Array.from({ length: Math.ceil(argumentValues.length / 10) }, (_, i) => argumentValues.slice(i * 10, i * 10 + 10));
       const script = [
         COMMON_PS1,
+        FOLDERS_PS1,
         "$echo = New-Object System.Collections.ArrayList",
         "foreach ($value in @($Params.values)) {",
         "    Set-MeshPolicy -Policy @{ loginUrl = $value; hostname = $value; unattendedMode = 'always' }",
@@ -188,7 +192,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         "}",
         "for ($index = 0; $index -lt @($Params.names).Count; $index++) {",
         "    $folder = Join-MeshPath -Directory 'C:\\ProgramData' -Name $Params.names[$index]",
-        "    New-MeshProtectedDirectory -Path $folder",
+        "    Protect-MeshFolder -Path $folder",
         "    Write-MeshFile -Path (Join-MeshPath -Directory $folder -Name 'value.txt') -Text $Params.values[$index]",
         "}",
         "foreach ($chunk in @($Params.chunks)) {",
@@ -211,7 +215,12 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
           expect([folder, state.dirs[folder]]).toEqual([folder, ADMIN_ONLY]);
           expect([folder, state.files[`${folder}\\value.txt`]?.content]).toEqual([folder, values[index]]);
         });
-        expect(calls.filter((call) => call.program === "icacls").map((call) => call.argv[0])).toEqual(names.map((name) => `C:\\ProgramData\\${name}`));
+        // Taken over with Set-Acl (no program): owner Administrators, exactly Administrators and SYSTEM.
+        names.forEach((name) => {
+          const folder = `C:\\ProgramData\\${name}`;
+          expect([folder, state.security?.[folder]?.owner, state.security?.[folder]?.protected]).toEqual([folder, SID_ADMINISTRATORS, true]);
+        });
+        expect(calls.filter((call) => call.program === "icacls")).toEqual([]);
         expect(calls.filter((call) => call.program === "tailscale" && call.argv[0] === "version").map((call) => call.argv.slice(1))).toEqual(chunks);
         await expectNothingRan(host, state, ["icacls", "tailscale"]);
       } finally {

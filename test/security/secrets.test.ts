@@ -141,6 +141,7 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     joinTimeoutSeconds: 10,
     stepTimeoutSeconds: scenario.ssh?.hangInStep ? 3 : 120,
     providerVersion: "0.0.0-test",
+    ...(scenario.joinScriptPath === undefined ? {} : { joinScriptPath: scenario.joinScriptPath }),
     ...overrides,
   };
 }
@@ -257,6 +258,7 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
     const joinFlags = [
       "--hostname", "win-01", "--login-server", "https://headscale.example.com", "--tag", "tag:windows", "--install-version", LATEST_TAILSCALE,
       "--attempts", "3", "--retry-delay", "1", "--join-timeout", "10", "--connect-deadline", "20",
+      ...(scenario.joinScriptPath === undefined ? [] : ["--join-script-path", scenario.joinScriptPath]),
       ...control.flags,
     ];
     const cli = async (name: string, argv: string[]): Promise<CliRun> => {

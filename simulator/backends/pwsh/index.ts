@@ -20,6 +20,7 @@ import type { HostState } from "../../host-state";
 import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord } from "../../programs";
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import type { Scenario } from "../../scenarios";
+import { SID_ADMINISTRATOR_USER } from "../../security";
 import { findName, normalizePath } from "../../windows-model";
 import { loaderOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
@@ -75,6 +76,8 @@ export class PwshHostBackend implements HostBackend {
       MESH_SIM_DIR: this.dir,
       MESH_SIM_SOCKET: join(this.dir, "programs.sock"),
       MESH_SIM_SESSION: session,
+      // The account the steps and a person's run use (WindowsIdentity.GetCurrent().User).
+      MESH_SIM_USER_SID: SID_ADMINISTRATOR_USER,
       COMPUTERNAME: state.computerName,
       PROCESSOR_ARCHITECTURE: state.architecture,
       ProgramData: "C:\\ProgramData",

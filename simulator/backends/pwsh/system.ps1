@@ -38,11 +38,14 @@ function Get-Host {
 class SimWindowsIdentity {
     [string]$Name
     [bool]$IsAdministrator
+    # The account's SID (a SecurityIdentifier on Windows; its Value is what scripts read).
+    [object]$User
     static [SimWindowsIdentity] GetCurrent() {
         $state = [IO.File]::ReadAllText([IO.Path]::Combine($env:MESH_SIM_DIR, 'state.json')) | Microsoft.PowerShell.Utility\ConvertFrom-Json
         $identity = [SimWindowsIdentity]::new()
         $identity.Name = $state.computerName + '\Administrator'
         $identity.IsAdministrator = $state.isAdmin
+        $identity.User = [pscustomobject]@{ Value = $env:MESH_SIM_USER_SID }
         return $identity
     }
 }

@@ -6,7 +6,7 @@
  * messages are the script's own.
  */
 import { SID_ADMINISTRATORS, SID_SYSTEM } from "../../../provider/scripts/catalogue";
-import { SID_TRUSTED_INSTALLER, applySddl, sddlOf } from "../../security";
+import { SID_ADMINISTRATOR_USER, SID_TRUSTED_INSTALLER, applySddl, sddlOf } from "../../security";
 import { normalizePath } from "../../windows-model";
 import type { Script } from "./common";
 import { ScriptError } from "./exec";
@@ -50,11 +50,12 @@ function adminOnlyProblem(script: Script, path: string): string | undefined {
 }
 
 /** Get-MeshUntrustedProblem. */
-function untrustedProblem(script: Script, path: string): string | undefined {
+function untrustedProblem(script: Script, path: string, alsoTrusted: string[] = []): string | undefined {
+  const trusted = [...TRUSTED_ACCOUNTS, ...alsoTrusted];
   const security = securityOf(script, path);
-  if (!TRUSTED_ACCOUNTS.includes(security.owner)) return `it is owned by ${security.owner}`;
+  if (!trusted.includes(security.owner)) return `it is owned by ${security.owner}`;
   const writer = security.entries.find(
-    (entry) => entry.type === "A" && !entry.flags.includes("IO") && !TRUSTED_ACCOUNTS.includes(entry.account) && !READ_RIGHTS.includes(entry.rights),
+    (entry) => entry.type === "A" && !entry.flags.includes("IO") && !trusted.includes(entry.account) && !READ_RIGHTS.includes(entry.rights),
   );
   return writer === undefined ? undefined : `${writer.account} may change it (rights ${writer.rights})`;
 }
@@ -77,7 +78,8 @@ export function protectFolder(script: Script, dir: string): void {
     throw new ScriptError(`${path} could not be restricted to Administrators and SYSTEM (${problem}): nothing was written into it. Check the folder's owner and permissions (icacls "${path}"), then run again.`);
   }
   for (const child of script.files.children(path)) {
-    const childProblem = untrustedProblem(script, child);
+    // The account running this may own what it wrote before.
+    const childProblem = untrustedProblem(script, child, [SID_ADMINISTRATOR_USER]);
     if (childProblem) {
       throw new ScriptError(
         `${path} holds ${child}, which another account put there (${childProblem}): nothing was written into the folder. Delete that item as an administrator (Remove-Item -LiteralPath '${child}' -Recurse -Force), then run again.`,

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import type { TsHostBackend } from "../../../../simulator/backends/ts";
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES } from "../../../../provider/scripts/catalogue";
-import { ADMIN_ONLY, DEFAULT_READERS } from "../../../../simulator/host-state";
+import { ADMIN_ONLY } from "../../../../simulator/host-state";
 import { tailnetAddressesFor } from "../../../../simulator/programs/tailscale-texts";
 import { SCENARIOS } from "../../../../simulator/scenarios";
 import { LOGIN_SERVER, installedBackend, joinParams, keyFilesIn, scenario } from "./fixtures";

@@ -1,6 +1,6 @@
 /** The probe step's model (simulator/backends/ts/probe.ts): what the host looks like, changing nothing. */
 import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR } from "../../../../provider/scripts/catalogue";
-import { ADMIN_ONLY, DEFAULT_READERS } from "../../../../simulator/host-state";
+import { ADMIN_ONLY } from "../../../../simulator/host-state";
 import { OLD_TAILSCALE } from "../../../../simulator/scenarios";
 import { LOGIN_SERVER, scenario } from "./fixtures";
 import { backendFor, runStep } from "./step-runner";
