@@ -30,10 +30,11 @@ const policy = z.object({
   loginUrl: nullableText,
   hostname: nullableText,
   unattendedMode: z.literal("always"),
+  policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
 const SCHEMAS = {
-  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath }),
+  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath, policyNames: z.array(z.string()) }),
   install: z.object({
     // Every install option the node declares travels as text or null (catalogue InstallFields).
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),

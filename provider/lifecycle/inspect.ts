@@ -9,6 +9,7 @@
  * Neither side can sink the other: an unreachable host keeps the last known state, and a control
  * server that is down or refuses the API key leaves the host's view, with a warning.
  */
+import { POLICY_NAMES, policyConflicts, writtenPolicyDrift } from "./policies";
 import { isMeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlNode } from "../control";
@@ -29,6 +30,7 @@ export type DriftKind =
   | "service-stopped"
   | "service-disabled"
   | "login-url-changed"
+  | "policy-changed"
   | "not-connected"
   | "node-missing"
   | "join-script-present"
@@ -66,7 +68,7 @@ async function probeHost(
   settings.connectDeadlineMs = Math.min(settings.connectDeadlineMs, READ_CONNECT_DEADLINE_MS);
   try {
     const probe = await withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, (op) =>
-      op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR }),
+      op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES] }),
     );
     return { probe };
   } catch (e) {
@@ -103,12 +105,15 @@ export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: C
   if (joinedNow && probe.joinScriptPresent) drift.push("join-script-present");
   if (probe.keyFiles.length > 0) drift.push("key-file-present");
   if (joinedNow && previous.mintedKey) drift.push("minted-key-not-expired");
+  if (probe.tailscale.installed && writtenPolicyDrift(previous, probe.systemPolicies).length > 0) drift.push("policy-changed");
   drift.push(...findings.drift);
+  // Not drift: the next `up` could not repair it (it refuses to join against the policy).
+  const conflicts = policyConflicts(previous, probe.systemPolicies).map((c) => `policy-conflict: ${c.message}`);
 
   const withControl = withControlReading(previous, control, node);
   return withoutUndefined({
     ...withControl,
-    warnings: [...(withControl.warnings ?? []), ...findings.warnings],
+    warnings: [...(withControl.warnings ?? []), ...findings.warnings, ...conflicts],
     state: joinedNow ? "joined" : "pending-manual",
     pendingReason: joinedNow ? "" : previous.pendingReason,
     tailscaleIps: onHost ? probe.tailscaleIps : seenOnline ? node.ipAddresses : [],

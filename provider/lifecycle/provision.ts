@@ -25,6 +25,7 @@ import { controlClientFor, expireKey, hasCredential, mintJoinKey, type MintedJoi
 import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
+import { POLICY_NAMES, policyConflicts } from "./policies";
 import { outputsOf } from "./outputs";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
@@ -40,8 +41,9 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
   const redactor = new Redactor(secretsOf(inputs));
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
-    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR });
+    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES] });
     requireAdmin(op, probe);
+    refusePolicyConflicts(op, raw, probe);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
     op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
 
@@ -66,7 +68,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
         await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
       }
       const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
-      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey)) : outputsWithoutJoin(base, probe, previous);
+      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey, previous)) : outputsWithoutJoin(base, probe, previous);
     } catch (error) {
       // Nothing holds the minted key (a failed join leaves no script): it must not outlive the operation.
       if (joinKey?.minted && control) await expireKey(control, joinKey.minted, "the operation failed", (line) => op.log(line));
@@ -104,6 +106,19 @@ async function removeScriptAtOldPath(op: Operation, previous: NodeOutputs | unde
   if (!oldPath || oldPath.toLowerCase() === inputs.joinScriptPath.toLowerCase()) return;
   op.log("joinScriptPath changed: removing the script at its old path");
   await op.step("cleanup", { joinScriptPath: oldPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
+}
+
+/** A policy set by someone else that contradicts an input would undo it after every join: refused before anything changes. */
+function refusePolicyConflicts(op: Operation, raw: NodeInputs, probe: ProbeResult): void {
+  const conflicts = policyConflicts(raw, probe.systemPolicies);
+  if (conflicts.length === 0) return;
+  throw new MeshError(`a system policy on the host contradicts ${conflicts.map((c) => c.input).join(", ")}`, {
+    kind: "policy-conflict",
+    host: op.label,
+    step: "probe",
+    seen: conflicts.map((c) => c.message).join("\n"),
+    hint: "Tailscale applies system policies over `tailscale up`: remove or change the policy, or change the input as each line says; nothing was changed on the host",
+  });
 }
 
 function requireAdmin(op: Operation, probe: ProbeResult): void {
@@ -151,10 +166,10 @@ interface JoinOutcome {
   minted?: MintedJoinKey;
 }
 
-async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, minted }: JoinKey): Promise<JoinOutcome> {
+async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, minted }: JoinKey, previous?: NodeOutputs): Promise<JoinOutcome> {
   const args = upArgs(inputs);
-  const policy = joinPolicy(inputs);
-  const joinScriptText = joinScriptFor(inputs, authKey);
+  const policy = joinPolicy(inputs, previous);
+  const joinScriptText = joinScriptFor(inputs, authKey, previous);
   const params: JoinParams = {
     policy,
     upArgs: args,

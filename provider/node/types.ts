@@ -5,6 +5,9 @@
  */
 import type { Attempt } from "../scripts/catalogue";
 
+/** Whether Windows registers the node's Tailscale addresses in DNS (the EnableDNSRegistration policy, Tailscale 1.84 and later). */
+export type DnsRegistration = "always" | "never";
+
 /** How Tailscale is installed. */
 export type InstallMethod = "msi" | "winget" | "none";
 
@@ -129,6 +132,18 @@ export interface NodeInputs {
   advertiseRoutes?: string[];
   /** Offer this node as an exit node. */
   advertiseExitNode?: boolean;
+  /** Use the tailnet's DNS settings (`tailscale up --accept-dns`). Set it to false on Active Directory domain controllers and members: Tailscale's DNS takes over name resolution and breaks the domain. Unset: Tailscale's default (true). */
+  acceptDns?: boolean;
+  /** Block incoming connections from other nodes (`tailscale up --shields-up`). Unset: Tailscale's default (false). */
+  shieldsUp?: boolean;
+  /** The exit node this host sends its internet traffic through (`tailscale up --exit-node`): a peer's Tailscale IP, its MagicDNS name, or `auto:any`. Without `exitNodeAllowLanAccess: true` the host loses its own LAN, the SSH connection included, unless `connection.host` is a tailnet address. */
+  exitNode?: string;
+  /** Keep the host's own LAN reachable while it uses `exitNode` (`tailscale up --exit-node-allow-lan-access`). Only with `exitNode`. */
+  exitNodeAllowLanAccess?: boolean;
+  /** Let Tailscale install its updates itself, written as the `InstallUpdates` system policy ("always" or "never") so that `tailscale up --reset` cannot undo it. Not with a pinned `install.version`. Unset: the policy is left alone (one this node wrote before is removed). */
+  autoUpdate?: boolean;
+  /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
+  dnsRegistration?: DnsRegistration;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: number;
   /** Seconds between join attempts. Default 5. */

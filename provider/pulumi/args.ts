@@ -4,7 +4,7 @@
  * Pulumi face of the types in provider/node/types.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
+import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DnsRegistration, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
 import type { Attempt } from "../scripts/catalogue";
 
 /** SSH connection settings: the same fields as @pulumi/command's `remote.ConnectionArgs`, plus an overall connect deadline. */
@@ -119,6 +119,18 @@ export interface MeshWindowsNodeArgs {
   advertiseRoutes?: pulumi.Input<pulumi.Input<string>[]>;
   /** Offer this node as an exit node. */
   advertiseExitNode?: pulumi.Input<boolean>;
+  /** Use the tailnet's DNS settings (`tailscale up --accept-dns`). Set it to false on Active Directory domain controllers and members: Tailscale's DNS takes over name resolution and breaks the domain. Unset: Tailscale's default (true). */
+  acceptDns?: pulumi.Input<boolean>;
+  /** Block incoming connections from other nodes (`tailscale up --shields-up`). Unset: Tailscale's default (false). */
+  shieldsUp?: pulumi.Input<boolean>;
+  /** The exit node this host sends its internet traffic through (`tailscale up --exit-node`): a peer's Tailscale IP, its MagicDNS name, or `auto:any`. Without `exitNodeAllowLanAccess: true` the host loses its own LAN, the SSH connection included, unless `connection.host` is a tailnet address. */
+  exitNode?: pulumi.Input<string>;
+  /** Keep the host's own LAN reachable while it uses `exitNode` (`tailscale up --exit-node-allow-lan-access`). Only with `exitNode`. */
+  exitNodeAllowLanAccess?: pulumi.Input<boolean>;
+  /** Let Tailscale install its updates itself, written as the `InstallUpdates` system policy ("always" or "never") so that `tailscale up --reset` cannot undo it. Not with a pinned `install.version`. Unset: the policy is left alone (one this node wrote before is removed). */
+  autoUpdate?: pulumi.Input<boolean>;
+  /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
+  dnsRegistration?: pulumi.Input<DnsRegistration>;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: pulumi.Input<number>;
   /** Seconds between join attempts. Default 5. */
@@ -159,6 +171,18 @@ export interface MeshWindowsNodeOutputs {
   readonly advertiseRoutes: pulumi.Output<string[] | undefined>;
   /** Whether this node is offered as an exit node. */
   readonly advertiseExitNode: pulumi.Output<boolean | undefined>;
+  /** Whether the tailnet's DNS settings are used; unset = Tailscale's default. */
+  readonly acceptDns: pulumi.Output<boolean | undefined>;
+  /** Whether incoming connections are blocked; unset = Tailscale's default. */
+  readonly shieldsUp: pulumi.Output<boolean | undefined>;
+  /** The exit node this host uses, as declared. */
+  readonly exitNode: pulumi.Output<string | undefined>;
+  /** Whether the host's LAN stays reachable while it uses an exit node. */
+  readonly exitNodeAllowLanAccess: pulumi.Output<boolean | undefined>;
+  /** Whether Tailscale updates itself; unset = the policy is left alone. */
+  readonly autoUpdate: pulumi.Output<boolean | undefined>;
+  /** Whether the Tailscale addresses are registered in DNS; unset = the policy is left alone. */
+  readonly dnsRegistration: pulumi.Output<DnsRegistration | undefined>;
   /** Attempts of `tailscale up` over SSH before pending-manual. */
   readonly joinAttempts: pulumi.Output<number | undefined>;
   /** Seconds between join attempts. */

@@ -105,7 +105,7 @@ export interface Attempt {
  * join     1. creates <stateDir> (ACL: Administrators and SYSTEM only, not inherited) and removes every
  *             <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
- *             set, UnattendedMode=always; a null value is removed);
+ *             set, UnattendedMode=always, then each of policyValues; a null value is removed);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
  *             returns failed/service-not-running (nothing else written);
  *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
@@ -127,6 +127,8 @@ export interface Attempt {
 export interface ProbeParams {
   joinScriptPath: string;
   stateDir: string;
+  /** System policies to read (Policies key first, then "Tailscale IPN"): those that concern the inputs. */
+  policyNames: string[];
 }
 
 export interface ProbeResult {
@@ -138,6 +140,8 @@ export interface ProbeResult {
   service: { status: string; startType: string } | null;
   /** Effective policy values (Policies key first, then "Tailscale IPN"). */
   policy: { loginUrl: string | null; unattendedMode: string | null; hostname: string | null };
+  /** Each of ProbeParams.policyNames that is set, with its value as text. */
+  systemPolicies: Record<string, string>;
   joinScriptPresent: boolean;
   /** Key files left in the state directory (should always be empty). */
   keyFiles: string[];
@@ -168,9 +172,18 @@ export type InstallResult =
 
 // ---------------------------------------------------------------- join (configure + retries + script)
 
+/** A policy the node's inputs own (InstallUpdates, EnableDNSRegistration): null removes it. */
+export interface PolicyValue {
+  name: string;
+  value: string | null;
+}
+
 export interface JoinParams {
-  /** Policy values written before the service restart. null = leave unset. */
-  policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always" };
+  /**
+   * Policy values written before the service restart. null = leave unset. policyValues: the
+   * provider's own further policies; a policy not listed there is left as it is.
+   */
+  policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always"; policyValues: PolicyValue[] };
   /** `tailscale up` arguments other than the auth key; each one a separate argument. */
   upArgs: string[];
   authKey: string;

@@ -94,6 +94,10 @@ function Set-MeshPolicy($Policy) {
     # Tailscale reads these at service start; a null value is removed rather than left behind.
     if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }
     $values = [ordered]@{ LoginURL = $Policy.loginUrl; Hostname = $Policy.hostname; UnattendedMode = $Policy.unattendedMode }
+    # The node's own further policies (InstallUpdates, EnableDNSRegistration): only those listed.
+    foreach ($entry in @($Policy.policyValues | Where-Object { $null -ne $_ })) {
+        $values[[string]$entry.name] = $entry.value
+    }
     foreach ($name in $values.Keys) {
         if ($null -eq $values[$name]) {
             Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue

@@ -40,6 +40,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     keyFiles: [],
     tailscaleIps: IPS,
     wingetAvailable: true,
+    systemPolicies: {},
     ...over,
   };
 }

@@ -52,6 +52,12 @@ function fullInputs(): NodeInputs {
     acceptRoutes: false,
     advertiseRoutes: ["192.168.10.0/24", "fd00:10::/64"],
     advertiseExitNode: true,
+    acceptDns: false,
+    shieldsUp: true,
+    exitNode: "gateway.tail1234.ts.net",
+    exitNodeAllowLanAccess: true,
+    autoUpdate: false,
+    dnsRegistration: "always",
     joinAttempts: 5,
     joinRetryDelaySeconds: 10,
     joinTimeoutSeconds: 60,
@@ -148,6 +154,45 @@ describe("checkInputs accepts", () => {
   ])("%s", (_name, change) => {
     const raw = variant(change);
     expect(checkInputs(raw)).toEqual({ inputs: raw });
+  });
+});
+
+describe("the Windows server options", () => {
+  it.each([
+    ["an IPv4 peer", "100.101.102.103"],
+    ["an IPv6 peer", "fd7a:115c:a1e0::1"],
+    ["a short MagicDNS name", "gateway"],
+    ["a full MagicDNS name with its final dot", "gateway.tail1234.ts.net."],
+    ["auto:any", "auto:any"],
+  ])("accept an exit node that is %s", (_name, exitNode) => {
+    expect(failuresFor({ ...minimalInputs(), exitNode, exitNodeAllowLanAccess: true })).toEqual([]);
+  });
+
+  it.each([["a tailnet IPv4 address", "100.100.1.2"], ["a tailnet IPv6 address", "fd7a:115c:a1e0::5"]])(
+    "accept an exit node without LAN access when connection.host is %s (the SSH path runs over the tailnet)",
+    (_name, host) => {
+      expect(failuresFor({ ...minimalInputs(), connection: { host, password: "pw-123456" }, exitNode: "auto:any" })).toEqual([]);
+    },
+  );
+
+  it("accept autoUpdate false with a pinned version, and true without one", () => {
+    expect(failuresFor({ ...minimalInputs(), autoUpdate: false, install: { version: "1.90.6" } })).toEqual([]);
+    expect(failuresFor({ ...minimalInputs(), autoUpdate: true })).toEqual([]);
+  });
+
+  it("refuse nothing yet while connection.host is unknown during preview", () => {
+    expect(failuresFor({ ...minimalInputs(), connection: { host: PULUMI_UNKNOWN, password: "pw-123456" }, exitNode: "auto:any" })).toEqual([]);
+  });
+
+  it("leave unset options out of `tailscale up` (Tailscale's defaults after --reset)", () => {
+    expect(upArgs(withDefaults({ ...minimalInputs(), acceptDns: true, shieldsUp: false }))).toEqual([
+      "--accept-routes",
+      "--accept-dns=true",
+      "--shields-up=false",
+      "--unattended",
+      "--reset",
+      "--timeout=30s",
+    ]);
   });
 });
 
@@ -331,6 +376,20 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["disableKeyExpiry without a controlServer", (i) => (i.disableKeyExpiry = true), "disableKeyExpiry", "needs controlServer"],
     ["keyExpiryWarningDays -1", (i) => Object.assign(i, { controlServer: { kind: "tailscale", apiKey: "k123" }, keyExpiryWarningDays: -1 }), "keyExpiryWarningDays", "from 0 to 365"],
     ["keyExpiryWarningDays 366", (i) => Object.assign(i, { controlServer: { kind: "tailscale", apiKey: "k123" }, keyExpiryWarningDays: 366 }), "keyExpiryWarningDays", "from 0 to 365"],
+    // the Windows server options
+    ["acceptDns as text", (i) => (i.acceptDns = "no"), "acceptDns", "must be true or false: use the tailnet's DNS settings"],
+    ["shieldsUp as text", (i) => (i.shieldsUp = "on"), "shieldsUp", "must be true or false: block incoming connections"],
+    ["an exit node that is neither IP nor name", (i) => Object.assign(i, { exitNode: "gate way", exitNodeAllowLanAccess: true }), "exitNode", "a peer's Tailscale IP address"],
+    ["an exit node with hostile text", (i) => Object.assign(i, { exitNode: "$(calc)", exitNodeAllowLanAccess: true }), "exitNode", "its MagicDNS name"],
+    ["an exit node with an IPv6 zone", (i) => Object.assign(i, { exitNode: "fe80::1%eth0", exitNodeAllowLanAccess: true }), "exitNode", "or auto:any"],
+    ["an exit node that is a number", (i) => Object.assign(i, { exitNode: 5, exitNodeAllowLanAccess: true }), "exitNode", "must be a string"],
+    ["an exit node that cuts the SSH path", (i) => (i.exitNode = "auto:any"), "exitNode", "would cut the SSH connection"],
+    ["an exit node without LAN access, LAN access false", (i) => Object.assign(i, { exitNode: "auto:any", exitNodeAllowLanAccess: false }), "exitNode", "set exitNodeAllowLanAccess to true"],
+    ["exitNodeAllowLanAccess without exitNode", (i) => (i.exitNodeAllowLanAccess = true), "exitNodeAllowLanAccess", "is only used with exitNode"],
+    ["exitNodeAllowLanAccess as text", (i) => Object.assign(i, { exitNode: "auto:any", exitNodeAllowLanAccess: "yes" }), "exitNodeAllowLanAccess", "must be true or false"],
+    ["autoUpdate with a pinned version", (i) => Object.assign(i, { autoUpdate: true, install: { version: "1.90.6" } }), "autoUpdate", "cannot be true together with install.version"],
+    ["autoUpdate as text", (i) => (i.autoUpdate = "always"), "autoUpdate", "must be true or false: let Tailscale update itself"],
+    ["dnsRegistration user-decides", (i) => (i.dnsRegistration = "user-decides"), "dnsRegistration", 'must be one of "always", "never"'],
     ["keyExpiryWarningDays 1.5", (i) => Object.assign(i, { controlServer: { kind: "tailscale", apiKey: "k123" }, keyExpiryWarningDays: 1.5 }), "keyExpiryWarningDays", "whole number"],
   ];
 
@@ -641,6 +700,10 @@ describe("upArgs", () => {
       "--advertise-routes=192.168.10.0/24,fd00:10::/64",
       "--advertise-exit-node",
       "--accept-routes=false",
+      "--accept-dns=false",
+      "--shields-up=true",
+      "--exit-node=gateway.tail1234.ts.net",
+      "--exit-node-allow-lan-access=true",
       "--unattended",
       "--reset",
       "--timeout=60s",

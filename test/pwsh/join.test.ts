@@ -24,7 +24,7 @@ jest.setTimeout(180_000);
 
 function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
   const data: JoinScriptData = {
-    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always" },
+    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always", policyValues: [] },
     upArgs: ["--login-server=https://headscale.example.com", "--hostname=win-01"],
     authKey: AUTH_KEY,
     timeoutSeconds: 30,

@@ -28,8 +28,8 @@ describePwsh("probe", () => {
     const scenario = scenarioByName("windows-11-client");
     const initial = initialHostState(scenario);
     initial.tailscale = { ...initial.tailscale, installed: true, version: OLD_TAILSCALE, service: { status: "Stopped", startType: "Manual" } };
-    initial.registry["HKLM:\\SOFTWARE\\Tailscale IPN"] = { LoginURL: "https://old.example.com", UnattendedMode: "always" };
-    initial.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"] = { LoginURL: "https://headscale.example.com" };
+    initial.registry["HKLM:\\SOFTWARE\\Tailscale IPN"] = { LoginURL: "https://old.example.com", UnattendedMode: "always", InstallUpdates: "never" };
+    initial.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"] = { LoginURL: "https://headscale.example.com", UseTailscaleDNSSettings: "always" };
     initial.adapterIps = tailnetAddressesFor(initial.computerName);
     initial.dirs["C:\\ProgramData\\MeshWindowsNode"] = ADMIN_ONLY;
     initial.dirs["C:\\temp"] = initial.dirs["C:\\"];
@@ -37,7 +37,8 @@ describePwsh("probe", () => {
     initial.files["C:\\temp\\JOIN-MESH.ps1"] = { content: "# old", readers: ADMIN_ONLY };
     const host = await hostFor(scenario, initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR });
+      const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames });
       expect(result).toEqual({
         computerName: "DESK-07",
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
@@ -47,6 +48,8 @@ describePwsh("probe", () => {
         service: { status: "Stopped", startType: "Manual" },
         // The Policies key wins; a value only the older key has still counts.
         policy: { loginUrl: "https://headscale.example.com", unattendedMode: "always", hostname: null },
+        // Each policy asked for that is set, from either key; unset ones are absent.
+        systemPolicies: { UseTailscaleDNSSettings: "always", InstallUpdates: "never" },
         joinScriptPresent: true,
         keyFiles: ["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"],
         // The adapter's link-local address and the NIC's addresses are not mesh addresses.
@@ -65,7 +68,7 @@ describePwsh("probe", () => {
     const initial = cleanHost({ isAdmin: false, winget: false });
     const host = await hostFor("clean-join-first-try", initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [] });
       expect(result).toMatchObject({
         isAdmin: false,
         tailscale: { installed: false, version: null },

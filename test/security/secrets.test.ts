@@ -441,7 +441,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
     const host = (await createPwshBackend(scenario, initial)) as PwshHostBackend;
     try {
       const data = {
-        policy: { loginUrl: null, hostname: null, unattendedMode: "always" as const },
+        policy: { loginUrl: null, hostname: null, unattendedMode: "always" as const, policyValues: [] },
         upArgs: [],
         authKey: SENTINELS.authKey,
         timeoutSeconds: 5,

@@ -70,7 +70,7 @@ function valueOf(output: ExecOutput): Record<string, unknown> {
 
 function joinParams(): JoinParams {
   const params: JoinParams = {
-    policy: { loginUrl: "https://hs.example.net", hostname: null, unattendedMode: "always" },
+    policy: { loginUrl: "https://hs.example.net", hostname: null, unattendedMode: "always", policyValues: [] },
     upArgs: ["--login-server=https://hs.example.net", "--unattended"],
     authKey: AUTH_KEY,
     attempts: 3,

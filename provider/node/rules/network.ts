@@ -51,6 +51,22 @@ export function sameRoute(a: string, b: string): boolean {
   return a === b;
 }
 
+/** Tailscale's own address ranges: a host reached at one of these is reached through the tailnet. */
+export const TAILNET_PREFIXES = ["100.64.0.0/10", "fd7a:115c:a1e0::/48"] as const;
+
+/** Whether `address` (an IP) lies inside `prefix` (CIDR). */
+export function cidrContains(prefix: string, address: string): boolean {
+  const cidr = parseCidr(prefix);
+  const ip = net.isIPv4(address) ? parseIPv4(address) : parseIPv6(address);
+  if (!cidr || !ip || ip.length !== cidr.address.length) return false;
+  const masked = maskCidr({ address: ip, bits: cidr.bits });
+  return masked.address.every((byte, i) => byte === maskCidr(cidr).address[i]);
+}
+
+export function isTailnetAddress(address: string): boolean {
+  return TAILNET_PREFIXES.some((prefix) => cidrContains(prefix, address.replace(/^\[|\]$/g, "")));
+}
+
 // ---------------------------------------------------------------- CIDR arithmetic (for routeProblem)
 
 export interface Cidr {

@@ -11,6 +11,7 @@ import { printable, token } from "../rules/text";
 import { joinScriptPathProblem } from "../rules/windows-path";
 import { CONNECTION } from "./connection";
 import { CONTROL_SERVER } from "./control-server";
+import { NODE_OPTIONS } from "./node-options";
 
 export const INSTALL_METHOD: EnumType = {
   name: "InstallMethod",
@@ -168,9 +169,10 @@ export const NODE_INPUTS: Record<string, InputField> = {
     default: false,
     what: "offer this node as an exit node",
     description: "Offer this node as an exit node.",
-    cli: { flag: "--exit-node", help: "offer this node as an exit node" },
+    cli: { flag: "--advertise-exit-node", help: "offer this node as an exit node" },
     output: { description: "Whether this node is offered as an exit node." },
   },
+  ...NODE_OPTIONS,
   joinAttempts: {
     kind: "integer",
     default: 3,

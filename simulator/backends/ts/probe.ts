@@ -23,6 +23,7 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
       unattendedMode: script.policyValue("UnattendedMode"),
       hostname: script.policyValue("Hostname"),
     },
+    systemPolicies: script.systemPolicies(params.policyNames),
     joinScriptPresent: script.files.fileExists(params.joinScriptPath),
     keyFiles: script.keyFiles(params.stateDir),
     tailscaleIps: [...state.adapterIps],
