@@ -34,7 +34,7 @@ const policy = z.object({
 });
 
 const SCHEMAS = {
-  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath, policyNames: z.array(z.string()) }),
+  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath, policyNames: z.array(z.string()), daemonEnvPath: windowsPath }),
   install: z.object({
     // Every install option the node declares travels as text or null (catalogue InstallFields).
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
@@ -44,6 +44,9 @@ const SCHEMAS = {
   }),
   join: z.object({
     policy,
+    daemonEnv: z
+      .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
+      .nullable(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
     attempts: z.number().int().min(1),

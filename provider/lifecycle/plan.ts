@@ -6,6 +6,7 @@
 import type { ProbeResult } from "../scripts/catalogue";
 import type { NodeInputs, NodeOutputs } from "../node/types";
 import { writtenPolicyDrift } from "./policies";
+import { daemonEnvDrift } from "./daemon-env";
 
 export interface ConvergePlan {
   install: boolean;
@@ -33,6 +34,7 @@ const JOIN_INPUTS = [
   "exitNodeAllowLanAccess",
   "autoUpdate",
   "dnsRegistration",
+  "daemon",
 ] as const;
 
 export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: NodeOutputs): ConvergePlan {
@@ -59,6 +61,8 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
     if ((probe.policy.loginUrl ?? undefined) !== inputs.loginServer) joinReasons.push("LoginURL policy differs");
     const policies = writtenPolicyDrift(inputs, probe.systemPolicies);
     if (policies.length > 0) joinReasons.push(`${policies.join(", ")} policy differs`);
+    const envKeys = daemonEnvDrift(inputs, probe.daemonEnv);
+    if (envKeys.length > 0) joinReasons.push(`${envKeys.join(", ")} differs in the daemon's environment file`);
     if (probe.service && (probe.service.status !== "Running" || probe.service.startType !== "Automatic")) {
       joinReasons.push(`service is ${probe.service.status}/${probe.service.startType}`);
     }

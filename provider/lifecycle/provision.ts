@@ -6,6 +6,7 @@ import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlServerClient } from "../control";
 import {
+  DAEMON_ENV_FILE,
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
@@ -26,6 +27,7 @@ import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { POLICY_NAMES, policyConflicts } from "./policies";
+import { daemonEnvChange } from "./daemon-env";
 import { outputsOf } from "./outputs";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
@@ -41,7 +43,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
   const redactor = new Redactor(secretsOf(inputs));
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
-    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES] });
+    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE });
     requireAdmin(op, probe);
     refusePolicyConflicts(op, raw, probe);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
@@ -172,6 +174,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   const joinScriptText = joinScriptFor(inputs, authKey, previous);
   const params: JoinParams = {
     policy,
+    daemonEnv: daemonEnvChange(inputs, previous),
     upArgs: args,
     authKey,
     attempts: inputs.joinAttempts,

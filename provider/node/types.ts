@@ -72,6 +72,18 @@ export interface ProxyInput {
   hostKey?: string;
 }
 
+/** The Tailscale daemon's environment, written to %ProgramData%\Tailscale\tailscaled-env.txt (read at service start). */
+export interface DaemonInput {
+  /** The proxy the daemon reaches the control server through (HTTPS_PROXY), e.g. `http://proxy.example.com:3128`. A user and password in it are kept secret everywhere but in the file on the host. */
+  httpsProxy?: string;
+  /** Hosts the daemon reaches directly (NO_PROXY): host names (a leading dot for every subdomain), IP addresses or CIDR prefixes. */
+  noProxy?: string[];
+  /** Stop the daemon uploading its logs to Tailscale (TS_NO_LOGS_NO_SUPPORT=true), as Headscale users want; Tailscale then cannot give support. */
+  noLogsNoSupport?: boolean;
+  /** The UDP port the daemon listens on (PORT); unset: Tailscale's default, 41641. */
+  port?: number;
+}
+
 /** How Tailscale is installed on the host. */
 export interface InstallInput {
   /** `msi` (the default), `winget`, or `none` (Tailscale must already be installed). */
@@ -144,6 +156,8 @@ export interface NodeInputs {
   autoUpdate?: boolean;
   /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
   dnsRegistration?: DnsRegistration;
+  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
+  daemon?: DaemonInput;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: number;
   /** Seconds between join attempts. Default 5. */
@@ -186,6 +200,11 @@ export interface DefaultedProxy extends ProxyInput {
   perDialTimeout: number;
 }
 
+/** DaemonInput with every default applied. */
+export interface DefaultedDaemon extends DaemonInput {
+  noProxy: string[];
+}
+
 /** InstallInput with every default applied. */
 export interface DefaultedInstall extends InstallInput {
   method: InstallMethod;
@@ -211,6 +230,7 @@ export interface DefaultedInputs extends NodeInputs {
   acceptRoutes: boolean;
   advertiseRoutes: string[];
   advertiseExitNode: boolean;
+  daemon: DefaultedDaemon;
   joinAttempts: number;
   joinRetryDelaySeconds: number;
   joinTimeoutSeconds: number;

@@ -4,7 +4,7 @@
  * Pulumi face of the types in provider/node/types.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DnsRegistration, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
+import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DaemonInput, DnsRegistration, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
 import type { Attempt } from "../scripts/catalogue";
 
 /** SSH connection settings: the same fields as @pulumi/command's `remote.ConnectionArgs`, plus an overall connect deadline. */
@@ -57,6 +57,18 @@ export interface ProxyConnectionArgs {
   perDialTimeout?: pulumi.Input<number>;
   /** The jump host's expected key: a `SHA256:` fingerprint or an OpenSSH public-key line. */
   hostKey?: pulumi.Input<string>;
+}
+
+/** The Tailscale daemon's environment, written to %ProgramData%\Tailscale\tailscaled-env.txt (read at service start). */
+export interface DaemonArgs {
+  /** The proxy the daemon reaches the control server through (HTTPS_PROXY), e.g. `http://proxy.example.com:3128`. A user and password in it are kept secret everywhere but in the file on the host. */
+  httpsProxy?: pulumi.Input<string>;
+  /** Hosts the daemon reaches directly (NO_PROXY): host names (a leading dot for every subdomain), IP addresses or CIDR prefixes. */
+  noProxy?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Stop the daemon uploading its logs to Tailscale (TS_NO_LOGS_NO_SUPPORT=true), as Headscale users want; Tailscale then cannot give support. */
+  noLogsNoSupport?: pulumi.Input<boolean>;
+  /** The UDP port the daemon listens on (PORT); unset: Tailscale's default, 41641. */
+  port?: pulumi.Input<number>;
 }
 
 /** How Tailscale is installed on the host. */
@@ -131,6 +143,8 @@ export interface MeshWindowsNodeArgs {
   autoUpdate?: pulumi.Input<boolean>;
   /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
   dnsRegistration?: pulumi.Input<DnsRegistration>;
+  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
+  daemon?: pulumi.Input<DaemonArgs>;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: pulumi.Input<number>;
   /** Seconds between join attempts. Default 5. */
@@ -183,6 +197,8 @@ export interface MeshWindowsNodeOutputs {
   readonly autoUpdate: pulumi.Output<boolean | undefined>;
   /** Whether the Tailscale addresses are registered in DNS; unset = the policy is left alone. */
   readonly dnsRegistration: pulumi.Output<DnsRegistration | undefined>;
+  /** The Tailscale daemon's environment (secret when its proxy URL holds a password). */
+  readonly daemon: pulumi.Output<DaemonInput | undefined>;
   /** Attempts of `tailscale up` over SSH before pending-manual. */
   readonly joinAttempts: pulumi.Output<number | undefined>;
   /** Seconds between join attempts. */

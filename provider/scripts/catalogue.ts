@@ -16,6 +16,8 @@ export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 export const DEFAULT_JOIN_SCRIPT_PATH = "C:\\temp\\join-mesh.ps1";
 export const TAILSCALE_EXE = "C:\\Program Files\\Tailscale\\tailscale.exe";
 export const TAILSCALE_SERVICE = "Tailscale";
+/** The daemon's environment: KEY=VALUE lines tailscaled reads at service start (envknob.ApplyDiskConfig). */
+export const DAEMON_ENV_FILE = "C:\\ProgramData\\Tailscale\\tailscaled-env.txt";
 /** Policy keys, in the order Tailscale reads them. */
 export const POLICY_KEYS = ["HKLM:\\SOFTWARE\\Policies\\Tailscale", "HKLM:\\SOFTWARE\\Tailscale IPN"] as const;
 /** SIDs, not names: account names are localized on non-English Windows. */
@@ -106,6 +108,7 @@ export interface Attempt {
  *             <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
  *             set, UnattendedMode=always, then each of policyValues; a null value is removed);
+ *          2b. applies daemonEnv to the daemon's environment file (see DaemonEnvChange);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
  *             returns failed/service-not-running (nothing else written);
  *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
@@ -129,6 +132,8 @@ export interface ProbeParams {
   stateDir: string;
   /** System policies to read (Policies key first, then "Tailscale IPN"): those that concern the inputs. */
   policyNames: string[];
+  /** The daemon's environment file (DAEMON_ENV_FILE). */
+  daemonEnvPath: string;
 }
 
 export interface ProbeResult {
@@ -142,6 +147,11 @@ export interface ProbeResult {
   policy: { loginUrl: string | null; unattendedMode: string | null; hostname: string | null };
   /** Each of ProbeParams.policyNames that is set, with its value as text. */
   systemPolicies: Record<string, string>;
+  /**
+   * The daemon's environment file: each KEY of its KEY=VALUE lines -> the SHA-256 (lowercase hex) of
+   * the UTF-8 VALUE, so that a proxy password never leaves the host; empty when there is no file.
+   */
+  daemonEnv: Record<string, string>;
   joinScriptPresent: boolean;
   /** Key files left in the state directory (should always be empty). */
   keyFiles: string[];
@@ -178,12 +188,26 @@ export interface PolicyValue {
   value: string | null;
 }
 
+/**
+ * The keys of the daemon's environment file the node owns: each of `set` written (replacing that
+ * key's line), each of `remove` taken out; other lines stay. The file is written only when its text
+ * changes, staged in stateDir with an ACL for Administrators and SYSTEM only, then moved into place;
+ * a file left with no line is removed.
+ */
+export interface DaemonEnvChange {
+  path: string;
+  set: { name: string; value: string }[];
+  remove: string[];
+}
+
 export interface JoinParams {
   /**
    * Policy values written before the service restart. null = leave unset. policyValues: the
    * provider's own further policies; a policy not listed there is left as it is.
    */
   policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always"; policyValues: PolicyValue[] };
+  /** The daemon's environment, written before the service restart; null: the file is not touched. */
+  daemonEnv: DaemonEnvChange | null;
   /** `tailscale up` arguments other than the auth key; each one a separate argument. */
   upArgs: string[];
   authKey: string;

@@ -69,6 +69,7 @@ foreach ($staleKeyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $staleKeyFile -Force
 }
 Set-MeshPolicy -Policy $Params.policy
+Set-MeshDaemonEnvironment -Change $Params.daemonEnv -StateDir $Params.stateDir
 $serviceProblem = Restart-MeshService
 if ($serviceProblem) {
     return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }

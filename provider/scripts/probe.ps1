@@ -29,6 +29,7 @@ function Get-MeshSystemPolicy([string[]]$Names) {
         hostname = Get-MeshPolicyValue -Name 'Hostname'
     }
     systemPolicies = Get-MeshSystemPolicy -Names @($Params.policyNames)
+    daemonEnv = Get-MeshDaemonEnvironment -Path $Params.daemonEnvPath
     joinScriptPresent = Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf
     keyFiles = @(Get-MeshKeyFile -StateDir $Params.stateDir)
     tailscaleIps = @(Get-MeshTailscaleAddress)

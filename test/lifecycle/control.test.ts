@@ -70,6 +70,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     tailscaleIps: ["100.64.0.7", "fd7a:115c:a1e0::7"],
     wingetAvailable: true,
     systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }

@@ -41,6 +41,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     tailscaleIps: IPS,
     wingetAvailable: true,
     systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }

@@ -25,6 +25,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     tailscaleIps: ["100.64.0.7"],
     wingetAvailable: true,
     systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }

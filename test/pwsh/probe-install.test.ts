@@ -2,6 +2,7 @@
  * probe and install, run in real pwsh on the simulated host: the provider's own scripts, the
  * bootstrap, and Windows stand-ins (simulator/backends/pwsh). Skipped loudly without pwsh (failed in CI).
  */
+import { createHash } from "node:crypto";
 import { ADMIN_ONLY, cleanHost, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -35,10 +36,12 @@ describePwsh("probe", () => {
     initial.dirs["C:\\temp"] = initial.dirs["C:\\"];
     initial.files["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"] = { content: "left over", readers: ADMIN_ONLY };
     initial.files["C:\\temp\\JOIN-MESH.ps1"] = { content: "# old", readers: ADMIN_ONLY };
+    initial.dirs["C:\\ProgramData\\Tailscale"] = initial.dirs["C:\\"];
+    initial.files["C:\\ProgramData\\Tailscale\\tailscaled-env.txt"] = { content: "PORT=41642\r\n\r\nTS_NO_LOGS_NO_SUPPORT=true\r\n", readers: ADMIN_ONLY };
     const host = await hostFor(scenario, initial);
     try {
       const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(result).toEqual({
         computerName: "DESK-07",
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
@@ -50,6 +53,8 @@ describePwsh("probe", () => {
         policy: { loginUrl: "https://headscale.example.com", unattendedMode: "always", hostname: null },
         // Each policy asked for that is set, from either key; unset ones are absent.
         systemPolicies: { UseTailscaleDNSSettings: "always", InstallUpdates: "never" },
+        // The daemon's environment as key -> SHA-256 of the value: a proxy password never leaves the host.
+        daemonEnv: { PORT: createHash("sha256").update("41642").digest("hex"), TS_NO_LOGS_NO_SUPPORT: createHash("sha256").update("true").digest("hex") },
         joinScriptPresent: true,
         keyFiles: ["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"],
         // The adapter's link-local address and the NIC's addresses are not mesh addresses.
@@ -68,7 +73,7 @@ describePwsh("probe", () => {
     const initial = cleanHost({ isAdmin: false, winget: false });
     const host = await hostFor("clean-join-first-try", initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [] });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(result).toMatchObject({
         isAdmin: false,
         tailscale: { installed: false, version: null },

@@ -23,6 +23,7 @@ jest.setTimeout(120_000);
 
 const JOIN: JoinParams = {
   policy: { loginUrl: null, hostname: null, unattendedMode: "always", policyValues: [] },
+  daemonEnv: null,
   upArgs: [],
   authKey: "tskey-auth-k51",
   attempts: 1,

@@ -4,8 +4,9 @@
  * `tailscale up --reset` would undo them (auto-update) or because only a policy sets them (DNS
  * registration). Unset means "leave Tailscale's default".
  */
-import type { EnumType, InputField } from "../declare";
+import type { EnumType, InputField, ObjectType } from "../declare";
 import { exitNodeProblem } from "../rules/exit-node";
+import { noProxyProblem, proxyUrlProblem } from "../rules/network";
 
 export const DNS_REGISTRATION: EnumType = {
   name: "DnsRegistration",
@@ -14,6 +15,46 @@ export const DNS_REGISTRATION: EnumType = {
     { value: "always", description: "Register the Tailscale addresses (how Active Directory learns them)." },
     { value: "never", description: "Never register them." },
   ],
+};
+
+export const DAEMON: ObjectType = {
+  name: "Daemon",
+  tsName: "DaemonInput",
+  argsName: "DaemonArgs",
+  description: "The Tailscale daemon's environment, written to %ProgramData%\\Tailscale\\tailscaled-env.txt (read at service start).",
+  what: "the daemon's environment: { httpsProxy, noProxy, noLogsNoSupport, port }",
+  fields: {
+    httpsProxy: {
+      kind: "string",
+      // A proxy that needs a login carries it in the URL.
+      secret: "url-credentials",
+      rule: proxyUrlProblem,
+      description: "The proxy the daemon reaches the control server through (HTTPS_PROXY), e.g. `http://proxy.example.com:3128`. A user and password in it are kept secret everywhere but in the file on the host.",
+      docs: "an http or https URL, a user and password allowed (redacted everywhere but on the host); no path, query, fragment, whitespace, quotes or control characters",
+      cli: { flag: "--daemon-https-proxy <url>", help: "the proxy the Tailscale daemon uses (one with a password: set MESH_DAEMON_HTTPS_PROXY instead)" },
+      secretSources: { label: "daemon proxy URL with a password", env: "MESH_DAEMON_HTTPS_PROXY" },
+    },
+    noProxy: {
+      kind: "list",
+      item: { kind: "string", rule: noProxyProblem, description: "" },
+      what: 'hosts the daemon reaches without the proxy, such as ["corp.example.com", "10.0.0.0/8"]',
+      description: "Hosts the daemon reaches directly (NO_PROXY): host names (a leading dot for every subdomain), IP addresses or CIDR prefixes.",
+      docs: "host names (`.example.com` for every subdomain), IP addresses or CIDR prefixes",
+      cli: { flag: "--daemon-no-proxy <host>", source: "repeat", help: "a host the daemon reaches without the proxy (repeatable)" },
+    },
+    noLogsNoSupport: {
+      kind: "boolean",
+      what: "stop the daemon's log uploads to Tailscale (TS_NO_LOGS_NO_SUPPORT)",
+      description: "Stop the daemon uploading its logs to Tailscale (TS_NO_LOGS_NO_SUPPORT=true), as Headscale users want; Tailscale then cannot give support.",
+      cli: { flag: "--daemon-no-logs", help: "stop the daemon's log uploads to Tailscale (TS_NO_LOGS_NO_SUPPORT)" },
+    },
+    port: {
+      kind: "integer",
+      range: { min: 1, max: 65535, what: "the UDP port the daemon listens on (PORT; Tailscale's default is 41641)" },
+      description: "The UDP port the daemon listens on (PORT); unset: Tailscale's default, 41641.",
+      cli: { flag: "--daemon-port <port>", help: "the daemon's UDP port (default: Tailscale's, 41641)" },
+    },
+  },
 };
 
 export const NODE_OPTIONS: Record<string, InputField> = {
@@ -68,5 +109,12 @@ export const NODE_OPTIONS: Record<string, InputField> = {
       "Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed).",
     cli: { flag: "--dns-registration <always|never>", help: "register the Tailscale addresses in DNS (the EnableDNSRegistration policy)" },
     output: { description: "Whether the Tailscale addresses are registered in DNS; unset = the policy is left alone." },
+  },
+  daemon: {
+    kind: "object",
+    type: DAEMON,
+    description:
+      "The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\\Tailscale\\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file.",
+    output: { description: "The Tailscale daemon's environment (secret when its proxy URL holds a password)." },
   },
 };

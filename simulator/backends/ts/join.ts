@@ -10,6 +10,7 @@ import { TAILSCALE_EXE, type Attempt, type AttemptClass, type FailureRule, type 
 import { joinPath, parentOf } from "../../windows-model";
 import { Killed } from "./clock";
 import type { NativeRun, Script } from "./common";
+import { applyDaemonEnv } from "./daemon-env";
 
 export async function join(script: Script, params: JoinParams): Promise<JoinResult> {
   script.requireAdmin(params.stateDir);
@@ -17,6 +18,7 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
   // A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
   for (const stale of script.keyFiles(params.stateDir)) script.files.deleteFile(stale);
   script.writePolicy(params.policy);
+  await applyDaemonEnv(script, params.daemonEnv, params.stateDir);
   const serviceProblem = await script.restartService();
   if (serviceProblem) return { outcome: "failed", reason: "service-not-running", message: serviceProblem, attempts: [] };
 

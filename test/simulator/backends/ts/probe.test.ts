@@ -9,7 +9,7 @@ describe("probe", () => {
   it("reports the initial state of a clean host and changes nothing", async () => {
     const backend = await backendFor("clean-join-first-try");
     const before = await backend.state();
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [] });
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
     expect(probe).toEqual({
       computerName: "WIN-01",
       os: before.os,
@@ -19,6 +19,7 @@ describe("probe", () => {
       service: null,
       policy: { loginUrl: null, unattendedMode: null, hostname: null },
       systemPolicies: {},
+      daemonEnv: {},
       joinScriptPresent: false,
       keyFiles: [],
       tailscaleIps: [],
@@ -48,7 +49,7 @@ describe("probe", () => {
       }),
     );
     const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames });
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
     expect(probe.computerName).toBe("DESK-07");
     // Each asked-for policy that is set, the Policies key first; unset ones are absent.
     expect(probe.systemPolicies).toEqual({ UseTailscaleDNSSettings: "always", InstallUpdates: "never" });
