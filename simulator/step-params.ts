@@ -47,6 +47,7 @@ const SCHEMAS = {
     daemonEnv: z
       .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
       .nullable(),
+    acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
     attempts: z.number().int().min(1),

@@ -7,6 +7,7 @@
  * are the provider's own (autoUpdate, dnsRegistration): the join step writes them, because
  * `tailscale up --reset` cannot undo a policy. Pure functions.
  */
+import { MeshError } from "../common/errors";
 import type { NodeInputs } from "../node/types";
 import type { PolicyValue } from "../scripts/catalogue";
 
@@ -73,6 +74,17 @@ export function policyConflicts(inputs: NodeInputs, policies: Readonly<Record<st
     });
   }
   return conflicts;
+}
+
+/** The error create and update fail with, before anything changes on the host. */
+export function policyConflictError(host: string, conflicts: readonly PolicyConflict[]): MeshError {
+  return new MeshError(`a system policy on the host contradicts ${conflicts.map((c) => c.input).join(", ")}`, {
+    kind: "policy-conflict",
+    host,
+    step: "probe",
+    seen: conflicts.map((c) => c.message).join("\n"),
+    hint: "Tailscale applies system policies over `tailscale up`: remove or change the policy, or change the input as each line says; nothing was changed on the host",
+  });
 }
 
 function forcedAdvice(input: string, forced: boolean | string): string {

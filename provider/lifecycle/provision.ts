@@ -26,7 +26,7 @@ import { controlClientFor, expireKey, hasCredential, mintJoinKey, type MintedJoi
 import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
-import { POLICY_NAMES, policyConflicts } from "./policies";
+import { POLICY_NAMES, policyConflictError, policyConflicts } from "./policies";
 import { daemonEnvChange } from "./daemon-env";
 import { outputsOf } from "./outputs";
 
@@ -45,7 +45,9 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
     const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE });
     requireAdmin(op, probe);
-    refusePolicyConflicts(op, raw, probe);
+    // A policy set by someone else that contradicts an input would undo it after every join: refused before anything changes.
+    const conflicts = policyConflicts(raw, probe.systemPolicies);
+    if (conflicts.length > 0) throw policyConflictError(op.label, conflicts);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
     op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
 
@@ -110,19 +112,6 @@ async function removeScriptAtOldPath(op: Operation, previous: NodeOutputs | unde
   await op.step("cleanup", { joinScriptPath: oldPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
 }
 
-/** A policy set by someone else that contradicts an input would undo it after every join: refused before anything changes. */
-function refusePolicyConflicts(op: Operation, raw: NodeInputs, probe: ProbeResult): void {
-  const conflicts = policyConflicts(raw, probe.systemPolicies);
-  if (conflicts.length === 0) return;
-  throw new MeshError(`a system policy on the host contradicts ${conflicts.map((c) => c.input).join(", ")}`, {
-    kind: "policy-conflict",
-    host: op.label,
-    step: "probe",
-    seen: conflicts.map((c) => c.message).join("\n"),
-    hint: "Tailscale applies system policies over `tailscale up`: remove or change the policy, or change the input as each line says; nothing was changed on the host",
-  });
-}
-
 function requireAdmin(op: Operation, probe: ProbeResult): void {
   if (probe.isAdmin) return;
   throw new MeshError("the SSH user is not an administrator on the host", {
@@ -175,6 +164,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   const params: JoinParams = {
     policy,
     daemonEnv: daemonEnvChange(inputs, previous),
+    acceptRoutes: inputs.acceptRoutes,
     upArgs: args,
     authKey,
     attempts: inputs.joinAttempts,
@@ -189,6 +179,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   op.log(`joining (${inputs.joinAttempts} attempt(s), ${inputs.joinTimeoutSeconds}s each)`);
   const result = await op.step("join", params);
   if (result.outcome === "failed") throw joinFailure(op, result, inputs.joinScriptPath);
+  if (result.outcome === "joined" && result.routes) op.log(result.routes.accepted ? "subnet routes of other nodes accepted" : `subnet routes not accepted: ${result.routes.reason}`);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
     if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
@@ -256,6 +247,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
       nodeName: result.nodeName ?? "",
       joinScript: "",
       manualCommand: "",
+      routesNote: result.routes?.reason ?? "",
     });
   }
   return outputsOf(base.inputs, {
@@ -282,6 +274,7 @@ function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: Nod
     joinScript: "",
     manualCommand: "",
     attempts: previous?.attempts ?? [],
+    routesNote: previous?.routesNote,
     controlNode: previous?.controlNode,
   });
 }

@@ -297,6 +297,8 @@ export interface NodeOutputs extends NodeInputs {
   manualCommand: string;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   attempts: Attempt[];
+  /** Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for. */
+  routesNote?: string;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   drift?: string[];
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */

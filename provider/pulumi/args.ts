@@ -239,6 +239,8 @@ export interface MeshWindowsNodeOutputs {
   readonly manualCommand: pulumi.Output<string>;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   readonly attempts: pulumi.Output<Attempt[]>;
+  /** Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for. */
+  readonly routesNote: pulumi.Output<string | undefined>;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   readonly drift: pulumi.Output<string[] | undefined>;
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */

@@ -115,8 +115,8 @@ export interface Attempt {
  *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
- *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
- *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
+ *          5. joined: removes the join script at joinScriptPath if present, applies the route guard
+ *             (JoinParams.acceptRoutes), returns the adapter's addresses; a class with retry=false: failed (no script written); attempts exhausted on a
  *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
  *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual;
  *             when that write or move fails (disk full, folder not writable), removes the staged copy
@@ -206,6 +206,13 @@ export interface JoinParams {
    * provider's own further policies; a policy not listed there is left as it is.
    */
   policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always"; policyValues: PolicyValue[] };
+  /**
+   * The node accepts the tailnet's subnet routes: `up` joins with them off, then the step turns them
+   * on (`tailscale set --accept-routes`) only when no route the tailnet offers (`status --json`,
+   * Peer[].PrimaryRoutes) covers the SSH client's address (SSH_CLIENT / SSH_CONNECTION) or one of the
+   * host's own addresses; otherwise they stay off and the result says why.
+   */
+  acceptRoutes: boolean;
   /** The daemon's environment, written before the service restart; null: the file is not touched. */
   daemonEnv: DaemonEnvChange | null;
   /** `tailscale up` arguments other than the auth key; each one a separate argument. */
@@ -223,8 +230,14 @@ export interface JoinParams {
   joinScriptText: string;
 }
 
+/** What the route guard decided after the join (JoinParams.acceptRoutes); reason: why they stay off. */
+export interface RouteAcceptance {
+  accepted: boolean;
+  reason: string | null;
+}
+
 export type JoinResult =
-  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
+  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[]; routes: RouteAcceptance | null }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
   | { outcome: "failed"; reason: JoinFailureReason; message: string; attempts: Attempt[] };
 

@@ -106,7 +106,9 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
         if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
             Remove-Item -LiteralPath $Params.joinScriptPath -Force
         }
-        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts }
+        $routes = $null
+        if ($Params.acceptRoutes) { $routes = Resolve-MeshRouteAcceptance }
+        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts; routes = $routes }
     }
     if ($rule -and -not $rule.retry) {
         return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }

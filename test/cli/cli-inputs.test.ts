@@ -86,7 +86,7 @@ describe("flags and the config file become NodeInputs", () => {
     ]);
     const data = scriptData(result);
     expect(data.upArgs).toEqual([
-      "--accept-routes",
+      "--accept-routes=false",
       "--accept-dns=false",
       "--shields-up=true",
       "--exit-node=gateway.tail1234.ts.net",
@@ -115,9 +115,9 @@ describe("flags and the config file become NodeInputs", () => {
     expect(lockout.stderr).toContain("exitNode (--exit-node)");
   });
 
-  test("without flags the defaults apply (accept routes, 30 s per attempt)", async () => {
+  test("without flags the defaults apply (routes off at `up`: the join step turns them on when safe; 30 s per attempt)", async () => {
     const data = scriptData(await cli(["join-script", "--json", "--host", "10.0.0.5"]));
-    expect(data.upArgs).toEqual(["--accept-routes", "--unattended", "--reset", "--timeout=30s"]);
+    expect(data.upArgs).toEqual(["--accept-routes=false", "--unattended", "--reset", "--timeout=30s"]);
     expect(data.joinScriptPath).toBe("C:\\temp\\join-mesh.ps1");
   });
 
@@ -135,7 +135,7 @@ describe("flags and the config file become NodeInputs", () => {
       "--login-server=https://hs.example.com",
       "--hostname=from-flag",
       "--advertise-tags=tag:c",
-      "--accept-routes",
+      "--accept-routes=false",
       "--unattended",
       "--reset",
       "--timeout=15s",

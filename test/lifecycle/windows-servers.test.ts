@@ -173,8 +173,55 @@ describe.each(backends)("the daemon's environment file on the %s back end", (bac
   });
 });
 
+describe.each(backends)("the route guard on the %s back end", (backend) => {
+  jest.setTimeout(backend === "pwsh" ? 240_000 : 60_000);
+
+  // SSH_CLIENT is 192.168.50.10 (simulator/scenarios.ts); the host's NIC is 10.0.0.5.
+  it.each([
+    ["a route covering the SSH client", "192.168.50.0/24", "192.168.50.10"],
+    ["a route covering the host's own LAN address", "10.0.0.0/8", "10.0.0.5"],
+    ["a default route (an exit node's)", "0.0.0.0/0", "192.168.50.10"],
+  ])("%s: routes stay off, and the output and a progress line say why", async (_name, route, covered) => {
+    const base = scenarioByName("already-installed-same-version");
+    const host = await SimulatedWindowsHost.start({ scenario: { ...base, name: "routes-unsafe", tailnet: { offeredRoutes: ["172.16.0.0/16", route] } }, backend });
+    const lines: string[] = [];
+    try {
+      const created = await createNode(inputsFor(host, {}), { log: (line) => lines.push(line) });
+      expect(created.state).toBe("joined");
+      expect(created.routesNote).toContain(`the tailnet offers the route ${route}, which covers ${covered}`);
+      expect(lines).toContainEqual(expect.stringContaining(`subnet routes not accepted: the tailnet offers the route ${route}`));
+      const state = await host.state();
+      expect(upLine(state)).toContain("--accept-routes=false");
+      expect(state.processLog.filter((line) => / set /.test(line))).toEqual([]);
+      record(backend, `routes-unsafe ${route}`, state);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test("routes that cover neither the SSH client nor the LAN: turned on after the join", async () => {
+    const base = scenarioByName("already-installed-same-version");
+    const host = await SimulatedWindowsHost.start({ scenario: { ...base, name: "routes-safe", tailnet: { offeredRoutes: ["172.16.0.0/16", "fd00:10::/64"] } }, backend });
+    const lines: string[] = [];
+    try {
+      const created = await createNode(inputsFor(host, {}), { log: (line) => lines.push(line) });
+      expect(created.routesNote).toBe("");
+      expect(lines).toContainEqual(expect.stringContaining("subnet routes of other nodes accepted"));
+      const state = await host.state();
+      expect(state.processLog.filter((line) => / set /.test(line))).toEqual(['"C:\\Program Files\\Tailscale\\tailscale.exe" set --accept-routes']);
+      // acceptRoutes false: no guard, no `set`.
+      const off = await updateNode(created, inputsFor(host, { acceptRoutes: false }), { log: () => undefined });
+      expect(off.routesNote).toBe("");
+      expect((await host.state()).processLog.filter((line) => / set /.test(line))).toHaveLength(1);
+      record(backend, "routes-safe", await host.state());
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
 describe("the two back ends agree", () => {
-  const onBoth = backends.length === 2 ? it.each([["conflict"], ["options"], ["daemon-env"]]) : it.skip.each([["(pwsh missing)"]]);
+  const onBoth = backends.length === 2 ? it.each([["conflict"], ["options"], ["daemon-env"], ["routes-unsafe 192.168.50.0/24"], ["routes-unsafe 10.0.0.0/8"], ["routes-unsafe 0.0.0.0/0"], ["routes-safe"]]) : it.skip.each([["(pwsh missing)"]]);
   onBoth("%s: same host state", (name) => {
     const byBackend = seen.get(name);
     expect(byBackend?.pwsh).toBeDefined();

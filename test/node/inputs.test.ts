@@ -187,7 +187,7 @@ describe("the Windows server options", () => {
 
   it("leave unset options out of `tailscale up` (Tailscale's defaults after --reset)", () => {
     expect(upArgs(withDefaults({ ...minimalInputs(), acceptDns: true, shieldsUp: false }))).toEqual([
-      "--accept-routes",
+      "--accept-routes=false",
       "--accept-dns=true",
       "--shields-up=false",
       "--unattended",
@@ -704,7 +704,7 @@ describe("connectionSettings", () => {
 
 describe("upArgs", () => {
   it("for the minimal inputs", () => {
-    expect(upArgs(withDefaults(minimalInputs()))).toEqual(["--accept-routes", "--unattended", "--reset", "--timeout=30s"]);
+    expect(upArgs(withDefaults(minimalInputs()))).toEqual(["--accept-routes=false", "--unattended", "--reset", "--timeout=30s"]);
   });
 
   it("for the full inputs, one argument per flag", () => {
@@ -727,7 +727,7 @@ describe("upArgs", () => {
 
   it("with a Headscale control server and no loginServer, logs in there", () => {
     const inputs = { ...minimalInputs(), controlServer: { kind: "headscale" as const, url: "http://hs:8080", apiKey: "k123" }, joinTimeoutSeconds: 5 };
-    expect(upArgs(withDefaults(inputs))).toEqual(["--login-server=http://hs:8080", "--accept-routes", "--unattended", "--reset", "--timeout=5s"]);
+    expect(upArgs(withDefaults(inputs))).toEqual(["--login-server=http://hs:8080", "--accept-routes=false", "--unattended", "--reset", "--timeout=5s"]);
   });
 
   it("never contains the auth key or another secret", () => {

@@ -33,7 +33,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, daemonEnv: null, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */

@@ -23,7 +23,7 @@ jest.setTimeout(120_000);
 
 const JOIN: JoinParams = {
   policy: { loginUrl: null, hostname: null, unattendedMode: "always", policyValues: [] },
-  daemonEnv: null,
+  daemonEnv: null, acceptRoutes: false,
   upArgs: [],
   authKey: "tskey-auth-k51",
   attempts: 1,

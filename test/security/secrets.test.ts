@@ -456,7 +456,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, daemonEnv: null, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);

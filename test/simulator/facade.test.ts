@@ -71,7 +71,7 @@ function valueOf(output: ExecOutput): Record<string, unknown> {
 function joinParams(): JoinParams {
   const params: JoinParams = {
     policy: { loginUrl: "https://hs.example.net", hostname: null, unattendedMode: "always", policyValues: [] },
-    daemonEnv: null,
+    daemonEnv: null, acceptRoutes: false,
     upArgs: ["--login-server=https://hs.example.net", "--unattended"],
     authKey: AUTH_KEY,
     attempts: 3,

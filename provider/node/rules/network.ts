@@ -89,6 +89,15 @@ export function cidrContains(prefix: string, address: string): boolean {
   return masked.address.every((byte, i) => byte === maskCidr(cidr).address[i]);
 }
 
+/** Whether two CIDR prefixes of one family share an address (they agree on the shorter one's bits). */
+export function prefixesOverlap(a: string, b: string): boolean {
+  const [ca, cb] = [parseCidr(a), parseCidr(b)];
+  if (!ca || !cb || ca.address.length !== cb.address.length) return false;
+  const bits = Math.min(ca.bits, cb.bits);
+  const [ma, mb] = [maskCidr({ address: ca.address, bits }), maskCidr({ address: cb.address, bits })];
+  return ma.address.every((byte, i) => byte === mb.address[i]);
+}
+
 export function isTailnetAddress(address: string): boolean {
   return TAILNET_PREFIXES.some((prefix) => cidrContains(prefix, address.replace(/^\[|\]$/g, "")));
 }

@@ -19,7 +19,7 @@ import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../
 import type { HostState } from "../../host-state";
 import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord } from "../../programs";
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText } from "../../programs/powershell";
-import type { Scenario } from "../../scenarios";
+import { SSH_CLIENT, type Scenario } from "../../scenarios";
 import { findName, normalizePath } from "../../windows-model";
 import { bootstrapOf, preludeFor, stepScriptFile } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
@@ -75,6 +75,8 @@ export class PwshHostBackend implements HostBackend {
       MESH_SIM_DIR: this.dir,
       MESH_SIM_SOCKET: join(this.dir, "programs.sock"),
       MESH_SIM_SESSION: session,
+      // OpenSSH sets it in every session it starts; a person's interactive session has none.
+      ...(session === "ssh" ? { SSH_CLIENT } : {}),
       COMPUTERNAME: state.computerName,
       PROCESSOR_ARCHITECTURE: state.architecture,
       ProgramData: "C:\\ProgramData",

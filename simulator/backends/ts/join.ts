@@ -11,6 +11,7 @@ import { joinPath, parentOf } from "../../windows-model";
 import { Killed } from "./clock";
 import type { NativeRun, Script } from "./common";
 import { applyDaemonEnv } from "./daemon-env";
+import { resolveRouteAcceptance } from "./route-guard";
 
 export async function join(script: Script, params: JoinParams): Promise<JoinResult> {
   script.requireAdmin(params.stateDir);
@@ -36,7 +37,8 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
     if (attemptClass === "joined") {
       // The join script (if an earlier run left one) holds a key that is no longer needed.
       script.files.deleteFile(params.joinScriptPath);
-      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts };
+      const routes = params.acceptRoutes ? await resolveRouteAcceptance(script) : null;
+      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts, routes };
     }
     if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
     if (number < params.attempts) {
