@@ -125,7 +125,7 @@ export interface MeshWindowsNodeArgs {
   hostname?: pulumi.Input<string>;
   /** ACL tags to advertise (`tailscale up --advertise-tags`), e.g. `tag:windows`. */
   advertiseTags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Accept subnet routes advertised by other nodes. Default true. */
+  /** Accept subnet routes advertised by other nodes, unless one covers the SSH client or the host's own network (the join then leaves them off and says why in `routesNote`). Default true. */
   acceptRoutes?: pulumi.Input<boolean>;
   /** Subnets (CIDR) this node routes for the mesh. */
   advertiseRoutes?: pulumi.Input<pulumi.Input<string>[]>;

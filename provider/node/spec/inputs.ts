@@ -151,7 +151,7 @@ export const NODE_INPUTS: Record<string, InputField> = {
     kind: "boolean",
     default: true,
     what: "accept subnet routes advertised by other nodes (default {default})",
-    description: "Accept subnet routes advertised by other nodes. Default {default}.",
+    description: "Accept subnet routes advertised by other nodes, unless one covers the SSH client or the host's own network (the join then leaves them off and says why in `routesNote`). Default {default}.",
     cli: { flag: "--no-accept-routes", help: "do not accept routes advertised by other nodes" },
     output: { description: "Whether subnet routes of other nodes are accepted." },
   },
