@@ -59,7 +59,7 @@ describePwsh("the join step", () => {
       expect(run.progress).toEqual([{ message: "tailscale up: attempt 1 of 3", data: { attempt: 1, of: 3 } }]);
       expect(run.envelope).toEqual({
         ok: true,
-        value: { outcome: "joined", tailscaleIps: tailnetAddressesFor("WIN-01"), nodeName: "win-01", attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }] },
+        value: { outcome: "joined", tailscaleIps: tailnetAddressesFor("WIN-01"), nodeName: "win-01", attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }], routes: null },
       });
       const state = await host.state();
       expect(state.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"]).toEqual({ LoginURL: "https://headscale.example.com", Hostname: "win-01", UnattendedMode: "always" });

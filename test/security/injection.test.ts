@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { Redactor } from "../../provider/common/redact";
 import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
-import { FAILURE_RULES, POLICY_KEYS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, POLICY_KEYS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
@@ -232,6 +232,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         loginPath: hostileTemplate({ long: false }),
         policyValue: hostileTemplate(),
         policyName: hostileTemplate({ long: false }),
+        daemonEnvValue: hostileTemplate(),
       });
       let batchNumber = 0;
       await fc.assert(
@@ -262,6 +263,7 @@ interface Drawn {
   loginPath: string;
   policyValue: string;
   policyName: string;
+  daemonEnvValue: string;
 }
 
 /** A simulated host for the daemon-unreachable story (a person joins interactively); Tailscale installed or not. */
@@ -285,7 +287,10 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
   const stepUpArgs = drawn.upArgs.map((value) => `--hostname=${asArgument(value)}`);
   const policy = { loginUrl: drawn.loginUrl, hostname: drawn.hostname, unattendedMode: "always" as const, policyValues: [{ name: "InstallUpdates", value: drawn.policyValue }] };
   const data: JoinScriptData = { policy, upArgs: scriptUpArgs, authKey: drawn.authKey, timeoutSeconds: 5, stateDir, joinScriptPath, rules: FAILURE_RULES };
-  const join: JoinParams = { ...data, daemonEnv: null, acceptRoutes: false, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
+  // One line per key: the step refuses a line break in a value (check() refuses it long before).
+  const envValue = drawn.daemonEnvValue.replace(/[\r\n]/g, "");
+  const daemonEnv = { path: DAEMON_ENV_FILE, set: [{ name: "HTTPS_PROXY", value: envValue }], remove: [] };
+  const join: JoinParams = { ...data, daemonEnv, acceptRoutes: false, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
 
   const host = await pwshHost(false, (state) => {
     state.dirs[leftover.slice(0, leftover.lastIndexOf("\\"))] = [...DEFAULT_READERS];
@@ -304,10 +309,12 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
     expect(state.registry[POLICY_KEYS[0]]).toEqual({ LoginURL: policy.loginUrl, Hostname: policy.hostname, UnattendedMode: "always", InstallUpdates: drawn.policyValue });
     expect(state.files[joinScriptPath]).toEqual({ content: join.joinScriptText, readers: ADMIN_ONLY });
     expect(state.dirs[stateDir]).toEqual(ADMIN_ONLY);
+    expect(state.files[DAEMON_ENV_FILE]).toEqual({ content: `HTTPS_PROXY=${envValue}\r\n`, readers: ADMIN_ONLY });
 
-    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: ["InstallUpdates", drawn.policyName], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: ["InstallUpdates", drawn.policyName], daemonEnvPath: DAEMON_ENV_FILE });
     expect(probe).toMatchObject({ joinScriptPresent: true, keyFiles: [], policy: { loginUrl: policy.loginUrl, hostname: policy.hostname } });
     expect(probe.systemPolicies).toEqual({ InstallUpdates: drawn.policyValue });
+    expect(probe.daemonEnv).toEqual({ HTTPS_PROXY: sha256(envValue) });
 
     const cleanup = await stepValue(host, "cleanup", { joinScriptPath: leftover, stateDir, logout: false, uninstall: false });
     expect(cleanup.removed).toContain(leftover);
