@@ -1,5 +1,5 @@
 /**
- * The TypeScript model of common.ps1's route guard (Resolve-MeshRouteAcceptance): after a join with
+ * The TypeScript model of join.ps1's route guard (Resolve-MeshRouteAcceptance): after a join with
  * routes off, the routes the tailnet offers (`tailscale status --json`) are compared with the SSH
  * client's address (SSH_CLIENT, as OpenSSH sets it) and the host's own addresses; route acceptance
  * is turned on (`tailscale set --accept-routes`) only when none covers them.
