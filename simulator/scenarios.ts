@@ -25,6 +25,8 @@ export interface Scenario {
   service?: { startFails?: boolean };
   /** `tailscale up` over SSH, per attempt. */
   join?: JoinBehaviour[];
+  /** The tailnet around the host: the subnet routes other nodes offer (`status --json`, Peer[].PrimaryRoutes). */
+  tailnet?: { offeredRoutes?: string[] };
   /** `tailscale up` when a person runs the join script in an interactive session. */
   interactiveJoin?: JoinBehaviour;
   /** The node's joinScriptPath input, when not the default. */
@@ -52,6 +54,8 @@ export interface Scenario {
 }
 
 export const LATEST_TAILSCALE = "1.90.6";
+/** What OpenSSH tells a session about its client (SSH_CLIENT: address, client port, server port). */
+export const SSH_CLIENT = "192.168.50.10 50022 22";
 export const OLD_TAILSCALE = "1.62.1";
 
 export const SCENARIOS: readonly Scenario[] = [

@@ -30,10 +30,11 @@ const policy = z.object({
   loginUrl: nullableText,
   hostname: nullableText,
   unattendedMode: z.literal("always"),
+  policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
 const SCHEMAS = {
-  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath }),
+  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath, policyNames: z.array(z.string()), daemonEnvPath: windowsPath }),
   install: z.object({
     // Every install option the node declares travels as text or null (catalogue InstallFields).
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
@@ -43,6 +44,10 @@ const SCHEMAS = {
   }),
   join: z.object({
     policy,
+    daemonEnv: z
+      .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
+      .nullable(),
+    acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
     attempts: z.number().int().min(1),

@@ -51,6 +51,12 @@ export function numberFlag(value: string): number | string {
   return /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
+/** A true/false flag (an option that unset leaves to Tailscale): "true" and "false" become booleans; anything else stays text for the check to name. */
+export function booleanFlag(value: string): boolean | string {
+  const word = value.trim().toLowerCase();
+  return word === "true" ? true : word === "false" ? false : value;
+}
+
 function repeated(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -61,6 +67,7 @@ export function optionOf(binding: FlagBinding): Option {
   const option = new Option(cli.flag, filled(cli.help, field));
   if (field.kind === "enum") option.choices(field.type.values.map((v) => v.value));
   if (field.kind === "integer" || field.kind === "number") option.argParser(numberFlag);
+  if (field.kind === "boolean" && option.required) option.argParser(booleanFlag);
   if (cli.source === "repeat") option.argParser(repeated);
   return option;
 }

@@ -109,6 +109,8 @@ const DRIFT_MEANINGS: Record<DriftKind, string> = {
   "tailscale-missing": "Tailscale is not installed any more; `provision` installs it and joins again",
   "service-stopped": "the Tailscale service is not running; `provision` restarts it",
   "service-disabled": "the Tailscale service is disabled; `provision` sets it back to Automatic",
+  "policy-changed": "a system policy this node writes (InstallUpdates for autoUpdate, EnableDNSRegistration for dnsRegistration) has another value on the host; `provision` writes it again",
+  "daemon-env-changed": "a line the node writes in the daemon's environment file (tailscaled-env.txt: proxy, log uploads, port) is missing or differs; `provision` writes it again and restarts the service",
   "login-url-changed": "the LoginURL policy on the host differs from the login server; `provision` rewrites it and joins again",
   "not-connected": "the node has no Tailscale address although it had joined; `provision` joins again",
   "node-missing": "the control server has no node for this host although it had joined (deleted there?); `provision` joins again",

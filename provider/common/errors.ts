@@ -16,6 +16,7 @@ export type FailureKind =
   | "auth-rejected"
   | "join-failed"
   | "not-admin"
+  | "policy-conflict"
   | "control-server"
   | "control-auth"
   | "unsupported"

@@ -9,10 +9,12 @@
  * Neither side can sink the other: an unreachable host keeps the last known state, and a control
  * server that is down or refuses the API key leaves the host's view, with a warning.
  */
+import { POLICY_NAMES, policyConflicts, writtenPolicyDrift } from "./policies";
+import { daemonEnvDrift } from "./daemon-env";
 import { isMeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlNode } from "../control";
-import { DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
+import { DAEMON_ENV_FILE, DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
 import { controlNodeOutput, matchNode, readControlServer, type ControlReading } from "./control";
 import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
 import { connectionSettings } from "./connection-settings";
@@ -29,6 +31,8 @@ export type DriftKind =
   | "service-stopped"
   | "service-disabled"
   | "login-url-changed"
+  | "policy-changed"
+  | "daemon-env-changed"
   | "not-connected"
   | "node-missing"
   | "join-script-present"
@@ -66,7 +70,7 @@ async function probeHost(
   settings.connectDeadlineMs = Math.min(settings.connectDeadlineMs, READ_CONNECT_DEADLINE_MS);
   try {
     const probe = await withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, (op) =>
-      op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR }),
+      op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE }),
     );
     return { probe };
   } catch (e) {
@@ -103,12 +107,16 @@ export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: C
   if (joinedNow && probe.joinScriptPresent) drift.push("join-script-present");
   if (probe.keyFiles.length > 0) drift.push("key-file-present");
   if (joinedNow && previous.mintedKey) drift.push("minted-key-not-expired");
+  if (probe.tailscale.installed && writtenPolicyDrift(previous, probe.systemPolicies).length > 0) drift.push("policy-changed");
+  if (probe.tailscale.installed && daemonEnvDrift(previous, probe.daemonEnv).length > 0) drift.push("daemon-env-changed");
   drift.push(...findings.drift);
+  // Not drift: the next `up` could not repair it (it refuses to join against the policy).
+  const conflicts = policyConflicts(previous, probe.systemPolicies).map((c) => `policy-conflict: ${c.message}`);
 
   const withControl = withControlReading(previous, control, node);
   return withoutUndefined({
     ...withControl,
-    warnings: [...(withControl.warnings ?? []), ...findings.warnings],
+    warnings: [...(withControl.warnings ?? []), ...findings.warnings, ...conflicts],
     state: joinedNow ? "joined" : "pending-manual",
     pendingReason: joinedNow ? "" : previous.pendingReason,
     tailscaleIps: onHost ? probe.tailscaleIps : seenOnline ? node.ipAddresses : [],

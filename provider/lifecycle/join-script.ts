@@ -6,14 +6,22 @@ import { buildJoinScript } from "../scripts";
 import { DEFAULT_STATE_DIR, FAILURE_RULES, type JoinParams } from "../scripts/catalogue";
 import { type DefaultedInputs } from "../node";
 import { upArgs } from "../scripts/up-args";
+import type { NodeInputs } from "../node/types";
+import { writtenPolicyValues } from "./policies";
 
-export function joinPolicy(inputs: DefaultedInputs): JoinParams["policy"] {
-  return { loginUrl: inputs.loginServer ?? null, hostname: inputs.hostname ?? null, unattendedMode: "always" };
+/** `previous`: the inputs of the last operation, whose own policies are removed once unset. */
+export function joinPolicy(inputs: DefaultedInputs, previous?: Partial<NodeInputs>): JoinParams["policy"] {
+  return {
+    loginUrl: inputs.loginServer ?? null,
+    hostname: inputs.hostname ?? null,
+    unattendedMode: "always",
+    policyValues: writtenPolicyValues(inputs, previous),
+  };
 }
 
-export function joinScriptFor(inputs: DefaultedInputs, authKey: string): string {
+export function joinScriptFor(inputs: DefaultedInputs, authKey: string, previous?: Partial<NodeInputs>): string {
   return buildJoinScript({
-    policy: joinPolicy(inputs),
+    policy: joinPolicy(inputs, previous),
     upArgs: upArgs(inputs),
     authKey,
     timeoutSeconds: inputs.joinTimeoutSeconds,

@@ -5,6 +5,8 @@
  */
 import type { ProbeResult } from "../scripts/catalogue";
 import type { NodeInputs, NodeOutputs } from "../node/types";
+import { writtenPolicyDrift } from "./policies";
+import { daemonEnvDrift } from "./daemon-env";
 
 export interface ConvergePlan {
   install: boolean;
@@ -19,7 +21,21 @@ export interface ConvergePlan {
 }
 
 /** Inputs whose change needs a new `tailscale up`. */
-const JOIN_INPUTS = ["loginServer", "hostname", "advertiseTags", "acceptRoutes", "advertiseRoutes", "advertiseExitNode"] as const;
+const JOIN_INPUTS = [
+  "loginServer",
+  "hostname",
+  "advertiseTags",
+  "acceptRoutes",
+  "advertiseRoutes",
+  "advertiseExitNode",
+  "acceptDns",
+  "shieldsUp",
+  "exitNode",
+  "exitNodeAllowLanAccess",
+  "autoUpdate",
+  "dnsRegistration",
+  "daemon",
+] as const;
 
 export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: NodeOutputs): ConvergePlan {
   const reasons: string[] = [];
@@ -43,6 +59,10 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
     if (previous.drift?.includes("node-missing")) joinReasons.push("the node is missing from the control server");
     if (previous.drift?.includes("key-expired")) joinReasons.push("the node's key has expired on the control server (it joins again to re-authenticate)");
     if ((probe.policy.loginUrl ?? undefined) !== inputs.loginServer) joinReasons.push("LoginURL policy differs");
+    const policies = writtenPolicyDrift(inputs, probe.systemPolicies);
+    if (policies.length > 0) joinReasons.push(`${policies.join(", ")} policy differs`);
+    const envKeys = daemonEnvDrift(inputs, probe.daemonEnv);
+    if (envKeys.length > 0) joinReasons.push(`${envKeys.join(", ")} differs in the daemon's environment file`);
     if (probe.service && (probe.service.status !== "Running" || probe.service.startType !== "Automatic")) {
       joinReasons.push(`service is ${probe.service.status}/${probe.service.startType}`);
     }

@@ -6,6 +6,7 @@ import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlServerClient } from "../control";
 import {
+  DAEMON_ENV_FILE,
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
@@ -25,6 +26,8 @@ import { controlClientFor, expireKey, hasCredential, mintJoinKey, type MintedJoi
 import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
+import { POLICY_NAMES, policyConflictError, policyConflicts } from "./policies";
+import { daemonEnvChange } from "./daemon-env";
 import { outputsOf } from "./outputs";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
@@ -40,8 +43,11 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
   const redactor = new Redactor(secretsOf(inputs));
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
-    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR });
+    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE });
     requireAdmin(op, probe);
+    // A policy set by someone else that contradicts an input would undo it after every join: refused before anything changes.
+    const conflicts = policyConflicts(raw, probe.systemPolicies);
+    if (conflicts.length > 0) throw policyConflictError(op.label, conflicts);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
     op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
 
@@ -66,7 +72,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
         await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
       }
       const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
-      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey)) : outputsWithoutJoin(base, probe, previous);
+      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey, previous)) : outputsWithoutJoin(base, probe, previous);
     } catch (error) {
       // Nothing holds the minted key (a failed join leaves no script): it must not outlive the operation.
       if (joinKey?.minted && control) await expireKey(control, joinKey.minted, "the operation failed", (line) => op.log(line));
@@ -151,12 +157,14 @@ interface JoinOutcome {
   minted?: MintedJoinKey;
 }
 
-async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, minted }: JoinKey): Promise<JoinOutcome> {
+async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, minted }: JoinKey, previous?: NodeOutputs): Promise<JoinOutcome> {
   const args = upArgs(inputs);
-  const policy = joinPolicy(inputs);
-  const joinScriptText = joinScriptFor(inputs, authKey);
+  const policy = joinPolicy(inputs, previous);
+  const joinScriptText = joinScriptFor(inputs, authKey, previous);
   const params: JoinParams = {
     policy,
+    daemonEnv: daemonEnvChange(inputs, previous),
+    acceptRoutes: inputs.acceptRoutes,
     upArgs: args,
     authKey,
     attempts: inputs.joinAttempts,
@@ -171,6 +179,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   op.log(`joining (${inputs.joinAttempts} attempt(s), ${inputs.joinTimeoutSeconds}s each)`);
   const result = await op.step("join", params);
   if (result.outcome === "failed") throw joinFailure(op, result, inputs.joinScriptPath);
+  if (result.outcome === "joined" && result.routes) op.log(result.routes.accepted ? "subnet routes of other nodes accepted" : `subnet routes not accepted: ${result.routes.reason}`);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
     if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
@@ -238,6 +247,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
       nodeName: result.nodeName ?? "",
       joinScript: "",
       manualCommand: "",
+      routesNote: result.routes?.reason ?? "",
     });
   }
   return outputsOf(base.inputs, {
@@ -264,6 +274,7 @@ function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: Nod
     joinScript: "",
     manualCommand: "",
     attempts: previous?.attempts ?? [],
+    routesNote: previous?.routesNote,
     controlNode: previous?.controlNode,
   });
 }

@@ -9,6 +9,7 @@ import { DEFAULTS } from "./defaults";
 import { CONTROL_SERVER_KIND } from "./spec/control-server";
 import { walkFields } from "./declare";
 import { NODE_INPUTS } from "./spec/inputs";
+import { nodeOptionFailures } from "./option-relations";
 import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
 import { isRecord, isUnknown } from "./unknown";
@@ -49,7 +50,7 @@ export function relationFailures(raw: unknown): CheckFailure[] {
     }
   }
   failures.push(...needsControlServer(raw));
-
+  failures.push(...nodeOptionFailures(raw));
 
   failures.push(...onlyWhenFailures(raw));
 

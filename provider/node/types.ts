@@ -5,6 +5,9 @@
  */
 import type { Attempt } from "../scripts/catalogue";
 
+/** Whether Windows registers the node's Tailscale addresses in DNS (the EnableDNSRegistration policy, Tailscale 1.84 and later). */
+export type DnsRegistration = "always" | "never";
+
 /** How Tailscale is installed. */
 export type InstallMethod = "msi" | "winget" | "none";
 
@@ -69,6 +72,18 @@ export interface ProxyInput {
   hostKey?: string;
 }
 
+/** The Tailscale daemon's environment, written to %ProgramData%\Tailscale\tailscaled-env.txt (read at service start). */
+export interface DaemonInput {
+  /** The proxy the daemon reaches the control server through (HTTPS_PROXY), e.g. `http://proxy.example.com:3128`. A user and password in it are kept secret everywhere but in the file on the host. */
+  httpsProxy?: string;
+  /** Hosts the daemon reaches directly (NO_PROXY): host names (a leading dot for every subdomain), IP addresses or CIDR prefixes. */
+  noProxy?: string[];
+  /** Stop the daemon uploading its logs to Tailscale (TS_NO_LOGS_NO_SUPPORT=true), as Headscale users want; Tailscale then cannot give support. */
+  noLogsNoSupport?: boolean;
+  /** The UDP port the daemon listens on (PORT); unset: Tailscale's default, 41641. */
+  port?: number;
+}
+
 /** How Tailscale is installed on the host. */
 export interface InstallInput {
   /** `msi` (the default), `winget`, or `none` (Tailscale must already be installed). */
@@ -123,12 +138,26 @@ export interface NodeInputs {
   hostname?: string;
   /** ACL tags to advertise (`tailscale up --advertise-tags`), e.g. `tag:windows`. */
   advertiseTags?: string[];
-  /** Accept subnet routes advertised by other nodes. Default true. */
+  /** Accept subnet routes advertised by other nodes, unless one covers the SSH client or the host's own network (the join then leaves them off and says why in `routesNote`). Default true. */
   acceptRoutes?: boolean;
   /** Subnets (CIDR) this node routes for the mesh. */
   advertiseRoutes?: string[];
   /** Offer this node as an exit node. */
   advertiseExitNode?: boolean;
+  /** Use the tailnet's DNS settings (`tailscale up --accept-dns`). Set it to false on Active Directory domain controllers and members: Tailscale's DNS takes over name resolution and breaks the domain. Unset: Tailscale's default (true). */
+  acceptDns?: boolean;
+  /** Block incoming connections from other nodes (`tailscale up --shields-up`). Unset: Tailscale's default (false). */
+  shieldsUp?: boolean;
+  /** The exit node this host sends its internet traffic through (`tailscale up --exit-node`): a peer's Tailscale IP, its MagicDNS name, or `auto:any`. Without `exitNodeAllowLanAccess: true` the host loses its own LAN, the SSH connection included, unless `connection.host` is a tailnet address. */
+  exitNode?: string;
+  /** Keep the host's own LAN reachable while it uses `exitNode` (`tailscale up --exit-node-allow-lan-access`). Only with `exitNode`. */
+  exitNodeAllowLanAccess?: boolean;
+  /** Let Tailscale install its updates itself, written as the `InstallUpdates` system policy ("always" or "never") so that `tailscale up --reset` cannot undo it. Not with a pinned `install.version`. Unset: the policy is left alone (one this node wrote before is removed). */
+  autoUpdate?: boolean;
+  /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
+  dnsRegistration?: DnsRegistration;
+  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
+  daemon?: DaemonInput;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: number;
   /** Seconds between join attempts. Default 5. */
@@ -171,6 +200,11 @@ export interface DefaultedProxy extends ProxyInput {
   perDialTimeout: number;
 }
 
+/** DaemonInput with every default applied. */
+export interface DefaultedDaemon extends DaemonInput {
+  noProxy: string[];
+}
+
 /** InstallInput with every default applied. */
 export interface DefaultedInstall extends InstallInput {
   method: InstallMethod;
@@ -196,6 +230,7 @@ export interface DefaultedInputs extends NodeInputs {
   acceptRoutes: boolean;
   advertiseRoutes: string[];
   advertiseExitNode: boolean;
+  daemon: DefaultedDaemon;
   joinAttempts: number;
   joinRetryDelaySeconds: number;
   joinTimeoutSeconds: number;
@@ -262,6 +297,8 @@ export interface NodeOutputs extends NodeInputs {
   manualCommand: string;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   attempts: Attempt[];
+  /** Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for. */
+  routesNote?: string;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   drift?: string[];
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */

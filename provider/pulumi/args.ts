@@ -4,7 +4,7 @@
  * Pulumi face of the types in provider/node/types.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
+import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DaemonInput, DnsRegistration, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
 import type { Attempt } from "../scripts/catalogue";
 
 /** SSH connection settings: the same fields as @pulumi/command's `remote.ConnectionArgs`, plus an overall connect deadline. */
@@ -57,6 +57,18 @@ export interface ProxyConnectionArgs {
   perDialTimeout?: pulumi.Input<number>;
   /** The jump host's expected key: a `SHA256:` fingerprint or an OpenSSH public-key line. */
   hostKey?: pulumi.Input<string>;
+}
+
+/** The Tailscale daemon's environment, written to %ProgramData%\Tailscale\tailscaled-env.txt (read at service start). */
+export interface DaemonArgs {
+  /** The proxy the daemon reaches the control server through (HTTPS_PROXY), e.g. `http://proxy.example.com:3128`. A user and password in it are kept secret everywhere but in the file on the host. */
+  httpsProxy?: pulumi.Input<string>;
+  /** Hosts the daemon reaches directly (NO_PROXY): host names (a leading dot for every subdomain), IP addresses or CIDR prefixes. */
+  noProxy?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Stop the daemon uploading its logs to Tailscale (TS_NO_LOGS_NO_SUPPORT=true), as Headscale users want; Tailscale then cannot give support. */
+  noLogsNoSupport?: pulumi.Input<boolean>;
+  /** The UDP port the daemon listens on (PORT); unset: Tailscale's default, 41641. */
+  port?: pulumi.Input<number>;
 }
 
 /** How Tailscale is installed on the host. */
@@ -113,12 +125,26 @@ export interface MeshWindowsNodeArgs {
   hostname?: pulumi.Input<string>;
   /** ACL tags to advertise (`tailscale up --advertise-tags`), e.g. `tag:windows`. */
   advertiseTags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Accept subnet routes advertised by other nodes. Default true. */
+  /** Accept subnet routes advertised by other nodes, unless one covers the SSH client or the host's own network (the join then leaves them off and says why in `routesNote`). Default true. */
   acceptRoutes?: pulumi.Input<boolean>;
   /** Subnets (CIDR) this node routes for the mesh. */
   advertiseRoutes?: pulumi.Input<pulumi.Input<string>[]>;
   /** Offer this node as an exit node. */
   advertiseExitNode?: pulumi.Input<boolean>;
+  /** Use the tailnet's DNS settings (`tailscale up --accept-dns`). Set it to false on Active Directory domain controllers and members: Tailscale's DNS takes over name resolution and breaks the domain. Unset: Tailscale's default (true). */
+  acceptDns?: pulumi.Input<boolean>;
+  /** Block incoming connections from other nodes (`tailscale up --shields-up`). Unset: Tailscale's default (false). */
+  shieldsUp?: pulumi.Input<boolean>;
+  /** The exit node this host sends its internet traffic through (`tailscale up --exit-node`): a peer's Tailscale IP, its MagicDNS name, or `auto:any`. Without `exitNodeAllowLanAccess: true` the host loses its own LAN, the SSH connection included, unless `connection.host` is a tailnet address. */
+  exitNode?: pulumi.Input<string>;
+  /** Keep the host's own LAN reachable while it uses `exitNode` (`tailscale up --exit-node-allow-lan-access`). Only with `exitNode`. */
+  exitNodeAllowLanAccess?: pulumi.Input<boolean>;
+  /** Let Tailscale install its updates itself, written as the `InstallUpdates` system policy ("always" or "never") so that `tailscale up --reset` cannot undo it. Not with a pinned `install.version`. Unset: the policy is left alone (one this node wrote before is removed). */
+  autoUpdate?: pulumi.Input<boolean>;
+  /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
+  dnsRegistration?: pulumi.Input<DnsRegistration>;
+  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
+  daemon?: pulumi.Input<DaemonArgs>;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: pulumi.Input<number>;
   /** Seconds between join attempts. Default 5. */
@@ -159,6 +185,20 @@ export interface MeshWindowsNodeOutputs {
   readonly advertiseRoutes: pulumi.Output<string[] | undefined>;
   /** Whether this node is offered as an exit node. */
   readonly advertiseExitNode: pulumi.Output<boolean | undefined>;
+  /** Whether the tailnet's DNS settings are used; unset = Tailscale's default. */
+  readonly acceptDns: pulumi.Output<boolean | undefined>;
+  /** Whether incoming connections are blocked; unset = Tailscale's default. */
+  readonly shieldsUp: pulumi.Output<boolean | undefined>;
+  /** The exit node this host uses, as declared. */
+  readonly exitNode: pulumi.Output<string | undefined>;
+  /** Whether the host's LAN stays reachable while it uses an exit node. */
+  readonly exitNodeAllowLanAccess: pulumi.Output<boolean | undefined>;
+  /** Whether Tailscale updates itself; unset = the policy is left alone. */
+  readonly autoUpdate: pulumi.Output<boolean | undefined>;
+  /** Whether the Tailscale addresses are registered in DNS; unset = the policy is left alone. */
+  readonly dnsRegistration: pulumi.Output<DnsRegistration | undefined>;
+  /** The Tailscale daemon's environment (secret when its proxy URL holds a password). */
+  readonly daemon: pulumi.Output<DaemonInput | undefined>;
   /** Attempts of `tailscale up` over SSH before pending-manual. */
   readonly joinAttempts: pulumi.Output<number | undefined>;
   /** Seconds between join attempts. */
@@ -199,6 +239,8 @@ export interface MeshWindowsNodeOutputs {
   readonly manualCommand: pulumi.Output<string>;
   /** The join attempts of the last create or update, with their classified (and redacted) messages. */
   readonly attempts: pulumi.Output<Attempt[]>;
+  /** Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for. */
+  readonly routesNote: pulumi.Output<string | undefined>;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   readonly drift: pulumi.Output<string[] | undefined>;
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */

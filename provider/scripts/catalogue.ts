@@ -17,6 +17,8 @@ export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 export const DEFAULT_JOIN_SCRIPT_PATH = "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1";
 export const TAILSCALE_EXE = "C:\\Program Files\\Tailscale\\tailscale.exe";
 export const TAILSCALE_SERVICE = "Tailscale";
+/** The daemon's environment: KEY=VALUE lines tailscaled reads at service start (envknob.ApplyDiskConfig). */
+export const DAEMON_ENV_FILE = "C:\\ProgramData\\Tailscale\\tailscaled-env.txt";
 /** Policy keys, in the order Tailscale reads them. */
 export const POLICY_KEYS = ["HKLM:\\SOFTWARE\\Policies\\Tailscale", "HKLM:\\SOFTWARE\\Tailscale IPN"] as const;
 /** SIDs, not names: account names are localized on non-English Windows. */
@@ -108,7 +110,8 @@ export interface Attempt {
  *             item inside that another account owns or may change fails the step, naming it; then
  *             removes every <stateDir>\authkey-*.txt (left by an attempt whose process was killed mid-join);
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
- *             set, UnattendedMode=always; a null value is removed);
+ *             set, UnattendedMode=always, then each of policyValues; a null value is removed);
+ *          2b. applies daemonEnv to the daemon's environment file (see DaemonEnvChange);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
  *             returns failed/service-not-running (nothing else written);
  *          4. per attempt: checks <stateDir>'s owner and DACL again (else the step fails, nothing
@@ -116,8 +119,8 @@ export interface Attempt {
  *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
- *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
- *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
+ *          5. joined: removes the join script at joinScriptPath if present, applies the route guard
+ *             (JoinParams.acceptRoutes), returns the adapter's addresses; a class with retry=false: failed (no script written); attempts exhausted on a
  *             class with manual=true: checks the script's folder (the state directory; a missing folder
  *             is created and taken over; an existing one another account owns or may change is refused),
  *             writes joinScriptText to joinScriptPath with an explicit ACL for Administrators and SYSTEM
@@ -133,6 +136,10 @@ export interface Attempt {
 export interface ProbeParams {
   joinScriptPath: string;
   stateDir: string;
+  /** System policies to read (Policies key first, then "Tailscale IPN"): those that concern the inputs. */
+  policyNames: string[];
+  /** The daemon's environment file (DAEMON_ENV_FILE). */
+  daemonEnvPath: string;
 }
 
 export interface ProbeResult {
@@ -144,6 +151,13 @@ export interface ProbeResult {
   service: { status: string; startType: string } | null;
   /** Effective policy values (Policies key first, then "Tailscale IPN"). */
   policy: { loginUrl: string | null; unattendedMode: string | null; hostname: string | null };
+  /** Each of ProbeParams.policyNames that is set, with its value as text. */
+  systemPolicies: Record<string, string>;
+  /**
+   * The daemon's environment file: each KEY of its KEY=VALUE lines -> the SHA-256 (lowercase hex) of
+   * the UTF-8 VALUE, so that a proxy password never leaves the host; empty when there is no file.
+   */
+  daemonEnv: Record<string, string>;
   joinScriptPresent: boolean;
   /** Key files left in the state directory (should always be empty). */
   keyFiles: string[];
@@ -174,9 +188,39 @@ export type InstallResult =
 
 // ---------------------------------------------------------------- join (configure + retries + script)
 
+/** A policy the node's inputs own (InstallUpdates, EnableDNSRegistration): null removes it. */
+export interface PolicyValue {
+  name: string;
+  value: string | null;
+}
+
+/**
+ * The keys of the daemon's environment file the node owns: each of `set` written (replacing that
+ * key's line), each of `remove` taken out; other lines stay. The file is written only when its text
+ * changes, staged in stateDir with an ACL for Administrators and SYSTEM only, then moved into place;
+ * a file left with no line is removed.
+ */
+export interface DaemonEnvChange {
+  path: string;
+  set: { name: string; value: string }[];
+  remove: string[];
+}
+
 export interface JoinParams {
-  /** Policy values written before the service restart. null = leave unset. */
-  policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always" };
+  /**
+   * Policy values written before the service restart. null = leave unset. policyValues: the
+   * provider's own further policies; a policy not listed there is left as it is.
+   */
+  policy: { loginUrl: string | null; hostname: string | null; unattendedMode: "always"; policyValues: PolicyValue[] };
+  /**
+   * The node accepts the tailnet's subnet routes: `up` joins with them off, then the step turns them
+   * on (`tailscale set --accept-routes`) only when no route the tailnet offers (`status --json`,
+   * Peer[].PrimaryRoutes) covers the SSH client's address (SSH_CLIENT / SSH_CONNECTION) or one of the
+   * host's own addresses; otherwise they stay off and the result says why.
+   */
+  acceptRoutes: boolean;
+  /** The daemon's environment, written before the service restart; null: the file is not touched. */
+  daemonEnv: DaemonEnvChange | null;
   /** `tailscale up` arguments other than the auth key; each one a separate argument. */
   upArgs: string[];
   authKey: string;
@@ -192,8 +236,14 @@ export interface JoinParams {
   joinScriptText: string;
 }
 
+/** What the route guard decided after the join (JoinParams.acceptRoutes); reason: why they stay off. */
+export interface RouteAcceptance {
+  accepted: boolean;
+  reason: string | null;
+}
+
 export type JoinResult =
-  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
+  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[]; routes: RouteAcceptance | null }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
   | { outcome: "failed"; reason: JoinFailureReason; message: string; attempts: Attempt[] };
 

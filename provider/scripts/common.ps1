@@ -82,6 +82,10 @@ function Set-MeshPolicy($Policy) {
     # Tailscale reads these at service start; a null value is removed rather than left behind.
     if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }
     $values = [ordered]@{ LoginURL = $Policy.loginUrl; Hostname = $Policy.hostname; UnattendedMode = $Policy.unattendedMode }
+    # The node's own further policies (InstallUpdates, EnableDNSRegistration): only those listed.
+    foreach ($entry in @($Policy.policyValues | Where-Object { $null -ne $_ })) {
+        $values[[string]$entry.name] = $entry.value
+    }
     foreach ($name in $values.Keys) {
         if ($null -eq $values[$name]) {
             Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
@@ -150,4 +154,66 @@ function Get-MeshKeyFile([string]$StateDir) {
 function Test-MeshAdministrator {
     $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
     ([Security.Principal.WindowsPrincipal]$identity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+}
+
+# ---- the daemon's environment file (tailscaled-env.txt: KEY=VALUE lines read at service start)
+
+function Read-MeshEnvFile([string]$Path) {
+    # Its lines, without empty ones; none when there is no file.
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return @() }
+    $text = [string](Get-Content -LiteralPath $Path -Raw -Encoding UTF8)
+    @($text -split "`r?`n" | Where-Object { $_ -ne '' })
+}
+
+function Get-MeshEnvKey([string]$Line) {
+    $at = $Line.IndexOf('=')
+    if ($at -lt 0) { return $Line.Trim() }
+    $Line.Substring(0, $at).Trim()
+}
+
+function Get-MeshDaemonEnvironment([string]$Path) {
+    # Each key -> the SHA-256 of its value: enough to compare, and a proxy password stays on the host.
+    $found = @{}
+    $sha = [Security.Cryptography.SHA256]::Create()
+    try {
+        foreach ($line in @(Read-MeshEnvFile -Path $Path)) {
+            $at = $line.IndexOf('=')
+            if ($at -lt 1) { continue }
+            $bytes = $sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($line.Substring($at + 1)))
+            $found[(Get-MeshEnvKey -Line $line)] = -join @($bytes | ForEach-Object { $_.ToString('x2') })
+        }
+    } finally {
+        $sha.Dispose()
+    }
+    $found
+}
+
+function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
+    # Sets and removes only the node's own keys; other lines stay. Written only when its text changes:
+    # staged in the protected state directory (admin-only from its first byte), given its own
+    # protected ACL, then moved into place. A file left without lines is removed.
+    if ($null -eq $Change) { return }
+    $owned = @(@($Change.set) | ForEach-Object { [string]$_.name }) + @($Change.remove)
+    $before = @(Read-MeshEnvFile -Path $Change.path)
+    $lines = @($before | Where-Object { $owned -notcontains (Get-MeshEnvKey -Line $_) })
+    foreach ($entry in @($Change.set)) {
+        # One line per key: a line break inside a value would add a line of its own.
+        if (([string]$entry.value) -match "[`r`n]") { throw "the value of $($entry.name) for $($Change.path) contains a line break" }
+        $lines += ([string]$entry.name + '=' + [string]$entry.value)
+    }
+    if (($lines -join "`n") -ceq ($before -join "`n")) { return }
+    if ($lines.Count -eq 0) {
+        Remove-Item -LiteralPath $Change.path -Force
+        return
+    }
+    $staging = Join-MeshPath -Directory $StateDir -Name ('tailscaled-env-' + [guid]::NewGuid().ToString('N') + '.txt')
+    try {
+        Write-MeshFile -Path $staging -Text (($lines -join "`r`n") + "`r`n")
+        Set-MeshAdminOnlyAcl -Path $staging
+        $folder = Split-Path -LiteralPath $Change.path
+        if (-not (Test-Path -LiteralPath $folder -PathType Container)) { $null = New-Item -Path $folder -ItemType Directory -Force }
+        Move-Item -LiteralPath $staging -Destination $Change.path -Force
+    } finally {
+        Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue
+    }
 }

@@ -81,6 +81,7 @@ Stop-Process -Name 'tailscale-ipn' -Force -ErrorAction SilentlyContinue
 # Policy values, read by the service when it starts.
 if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }
 $policy = [ordered]@{ LoginURL = $Join.policy.loginUrl; Hostname = $Join.policy.hostname; UnattendedMode = $Join.policy.unattendedMode }
+foreach ($entry in @($Join.policy.policyValues | Where-Object { $null -ne $_ })) { $policy[[string]$entry.name] = $entry.value }
 foreach ($name in $policy.Keys) {
     if ($null -eq $policy[$name]) {
         Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue

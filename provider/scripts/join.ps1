@@ -61,12 +61,92 @@ function Write-MeshJoinScript {
     }
 }
 
+# ---- the route guard: the tailnet's subnet routes are accepted only when none covers this SSH path
+
+function ConvertTo-MeshPrefix([string]$Text) {
+    # "10.0.0.0/24", or an address (a host prefix), as its bytes and prefix length; $null if neither.
+    $parts = $Text.Split('/')
+    $address = $null
+    if (-not [Net.IPAddress]::TryParse($parts[0], [ref]$address)) { return $null }
+    $bytes = $address.GetAddressBytes()
+    $bits = $bytes.Length * 8
+    if ($parts.Count -gt 1) { $bits = [int]$parts[1] }
+    @{ text = $Text; bytes = $bytes; bits = $bits }
+}
+
+function Test-MeshPrefixOverlap($A, $B) {
+    # Two prefixes of one family overlap when they agree on the shorter one's bits.
+    if ($A.bytes.Length -ne $B.bytes.Length) { return $false }
+    $bits = [Math]::Min($A.bits, $B.bits)
+    for ($bit = 0; $bit -lt $bits; $bit++) {
+        $index = [int][Math]::Floor($bit / 8)
+        $mask = 0x80 -shr ($bit % 8)
+        if (($A.bytes[$index] -band $mask) -ne ($B.bytes[$index] -band $mask)) { return $false }
+    }
+    $true
+}
+
+function Get-MeshOfferedRoute {
+    # The subnet routes other nodes offer (each peer's PrimaryRoutes); $null when the daemon does not say.
+    $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('status', '--json') -TimeoutSeconds 30
+    if ($run.exitCode -ne 0) { return $null }
+    try {
+        $status = $run.output | ConvertFrom-Json
+    } catch {
+        return $null
+    }
+    $routes = @()
+    if ($status.PSObject.Properties['Peer'] -and $null -ne $status.Peer) {
+        foreach ($peer in $status.Peer.PSObject.Properties) {
+            if ($peer.Value.PSObject.Properties['PrimaryRoutes']) { $routes += @($peer.Value.PrimaryRoutes | Where-Object { $_ }) }
+        }
+    }
+    , $routes
+}
+
+function Get-MeshOwnPrefix {
+    # What must stay reachable outside the tailnet: the SSH client's address and the host's own LAN addresses.
+    $prefixes = @()
+    $client = (([string]$env:SSH_CLIENT) + ' ' + ([string]$env:SSH_CONNECTION)).Trim().Split(' ')[0]
+    if ($client) { $prefixes += ConvertTo-MeshPrefix -Text $client }
+    foreach ($address in @(Get-NetIPAddress -ErrorAction SilentlyContinue)) {
+        $ip = [string]$address.IPAddress
+        if ((Test-MeshAddress -Address $ip) -or $ip -match '^(127\.|::1$|fe80:)') { continue }
+        $prefixes += ConvertTo-MeshPrefix -Text ($ip + '/' + [string]$address.PrefixLength)
+    }
+    @($prefixes | Where-Object { $null -ne $_ })
+}
+
+function Resolve-MeshRouteAcceptance {
+    # Joined with routes off: turn them on only when no offered route covers what must stay reachable.
+    $offered = Get-MeshOfferedRoute
+    if ($null -eq $offered) {
+        return @{ accepted = $false; reason = 'the routes the tailnet offers could not be read (tailscale status --json failed), so route acceptance stays off' }
+    }
+    $own = @(Get-MeshOwnPrefix)
+    foreach ($route in $offered) {
+        $prefix = ConvertTo-MeshPrefix -Text ([string]$route)
+        if ($null -eq $prefix) { continue }
+        foreach ($mine in $own) {
+            if (Test-MeshPrefixOverlap -A $prefix -B $mine) {
+                return @{ accepted = $false; reason = "the tailnet offers the route $route, which covers $($mine.text) (the SSH client or this host's own network): accepting it would send this connection into the tailnet, so route acceptance stays off" }
+            }
+        }
+    }
+    $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('set', '--accept-routes') -TimeoutSeconds 30
+    if ($run.exitCode -ne 0) {
+        return @{ accepted = $false; reason = "tailscale set --accept-routes failed, so route acceptance stays off: $($run.output)" }
+    }
+    @{ accepted = $true; reason = $null }
+}
+
 Protect-MeshFolder -Path $Params.stateDir
 # A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
 foreach ($staleKeyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $staleKeyFile -Force
 }
 Set-MeshPolicy -Policy $Params.policy
+Set-MeshDaemonEnvironment -Change $Params.daemonEnv -StateDir $Params.stateDir
 $serviceProblem = Restart-MeshService
 if ($serviceProblem) {
     return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }
@@ -104,7 +184,9 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
         if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
             Remove-Item -LiteralPath $Params.joinScriptPath -Force
         }
-        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts }
+        $routes = $null
+        if ($Params.acceptRoutes) { $routes = Resolve-MeshRouteAcceptance }
+        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts; routes = $routes }
     }
     if ($rule -and -not $rule.retry) {
         return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }

@@ -5,6 +5,16 @@ $serviceState = $null
 if ($null -ne $service) {
     $serviceState = @{ status = [string]$service.Status; startType = [string]$service.StartType }
 }
+function Get-MeshSystemPolicy([string[]]$Names) {
+    # The system policies that concern the inputs, as set (by Group Policy, the MSI or this provider).
+    $found = @{}
+    foreach ($name in $Names) {
+        $value = Get-MeshPolicyValue -Name $name
+        if ($null -ne $value) { $found[$name] = $value }
+    }
+    $found
+}
+
 @{
     computerName = $env:COMPUTERNAME
     os = @{ caption = [string]$os.Caption; version = [string]$os.Version }
@@ -18,6 +28,8 @@ if ($null -ne $service) {
         unattendedMode = Get-MeshPolicyValue -Name 'UnattendedMode'
         hostname = Get-MeshPolicyValue -Name 'Hostname'
     }
+    systemPolicies = Get-MeshSystemPolicy -Names @($Params.policyNames)
+    daemonEnv = Get-MeshDaemonEnvironment -Path $Params.daemonEnvPath
     joinScriptPresent = Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf
     keyFiles = @(Get-MeshKeyFile -StateDir $Params.stateDir)
     tailscaleIps = @(Get-MeshTailscaleAddress)

@@ -34,8 +34,14 @@ export function tailscale(argv: string[], run: ProgramRun): ProgramAnswer {
       const status = {
         BackendState: ts.backendState,
         Self: { HostName: run.state.computerName, DNSName: ts.nodeName ? `${name}.tail-sim.ts.net.` : "", TailscaleIPs: run.state.adapterIps },
+        Peer: peersOf(run),
       };
       return exit(0, JSON.stringify(status, null, 2));
+    }
+    case "set": {
+      // Only what the route guard uses; the preference itself is not modelled.
+      if (rest.some((arg) => !/^--accept-routes(=(true|false))?$/.test(arg))) return exit(2, "", `simulator: only \`tailscale set --accept-routes\` is simulated`);
+      return daemonProblem(run) ?? exit(0, "");
     }
     case "logout": {
       const unreachable = daemonProblem(run);
@@ -47,6 +53,13 @@ export function tailscale(argv: string[], run: ProgramRun): ProgramAnswer {
     default:
       return exit(2, "", `tailscale: unknown subcommand ${JSON.stringify(command ?? "")}`);
   }
+}
+
+/** The other nodes, as `status --json` lists them: one subnet router offering the scenario's routes. */
+function peersOf(run: ProgramRun): Record<string, unknown> {
+  const routes = run.scenario.tailnet?.offeredRoutes ?? [];
+  if (routes.length === 0 || run.state.tailscale.backendState !== "Running") return {};
+  return { "nodekey:5u8n3tr0u7e4": { HostName: "subnet-router", DNSName: "subnet-router.tail-sim.ts.net.", TailscaleIPs: ["100.64.0.254"], PrimaryRoutes: routes } };
 }
 
 /** The node is logged out: no login server, no name, no tailnet address. */

@@ -60,7 +60,7 @@ describe("flags and the config file become NodeInputs", () => {
       "join-script", "--json", "--host", "win-01.example.com",
       "--login-server", "https://hs.example.com", "--hostname", "win-01",
       "--tag", "tag:server", "--tag", "tag:windows", "--route", "10.1.0.0/24", "--route", "10.2.0.0/24",
-      "--exit-node", "--no-accept-routes", "--join-timeout", "20", "--join-script-path", "D:\\mesh\\join.ps1",
+      "--advertise-exit-node", "--no-accept-routes", "--join-timeout", "20", "--join-script-path", "D:\\mesh\\join.ps1",
     ]);
     const data = scriptData(result);
     expect(data.upArgs).toEqual([
@@ -74,7 +74,7 @@ describe("flags and the config file become NodeInputs", () => {
       "--reset",
       "--timeout=20s",
     ]);
-    expect(data.policy).toEqual({ loginUrl: "https://hs.example.com", hostname: "win-01", unattendedMode: "always" });
+    expect(data.policy).toEqual({ loginUrl: "https://hs.example.com", hostname: "win-01", unattendedMode: "always", policyValues: [] });
     expect(data.joinScriptPath).toBe("D:\\mesh\\join.ps1");
     expect(data.authKey).toBe("[redacted]");
     // The manual command checks the real script's SHA-256: not built for a redacted one.
@@ -88,9 +88,46 @@ describe("flags and the config file become NodeInputs", () => {
     expect(report.manualCommand).toContain(createHash("sha256").update(report.script, "utf8").digest("hex").toUpperCase());
   });
 
-  test("without flags the defaults apply (accept routes, 30 s per attempt)", async () => {
+  test("the Windows server options: --exit-node now means use one; typed values reach `up` and the policies", async () => {
+    const result = await cli([
+      "join-script", "--json", "--host", "100.100.1.2",
+      "--exit-node", "gateway.tail1234.ts.net", "--exit-node-allow-lan-access", "--accept-dns", "false", "--shields-up",
+      "--auto-update", "true", "--dns-registration", "always",
+    ]);
+    const data = scriptData(result);
+    expect(data.upArgs).toEqual([
+      "--accept-routes=false",
+      "--accept-dns=false",
+      "--shields-up=true",
+      "--exit-node=gateway.tail1234.ts.net",
+      "--exit-node-allow-lan-access=true",
+      "--unattended",
+      "--reset",
+      "--timeout=30s",
+    ]);
+    expect(data.policy.policyValues).toEqual([
+      { name: "InstallUpdates", value: "always" },
+      { name: "EnableDNSRegistration", value: "always" },
+    ]);
+  });
+
+  test("bad values of the Windows server options are refused naming the flag", async () => {
+    const notBoolean = await cli(["join-script", "--json", "--host", "10.0.0.5", "--accept-dns", "maybe"]);
+    expect(notBoolean.code).not.toBe(0);
+    expect(notBoolean.stderr).toContain("--accept-dns");
+    // The old meaning of --exit-node (advertise) now needs a peer: without one commander refuses it.
+    const noPeer = await cli(["join-script", "--json", "--host", "10.0.0.5", "--exit-node"]);
+    expect(noPeer.code).not.toBe(0);
+    expect(noPeer.stderr).toContain("--exit-node");
+    const lockout = await cli(["join-script", "--json", "--host", "10.0.0.5", "--exit-node", "auto:any"]);
+    expect(lockout.code).not.toBe(0);
+    expect(lockout.stderr).toContain("exitNodeAllowLanAccess");
+    expect(lockout.stderr).toContain("exitNode (--exit-node)");
+  });
+
+  test("without flags the defaults apply (routes off at `up`: the join step turns them on when safe; 30 s per attempt)", async () => {
     const data = scriptData(await cli(["join-script", "--json", "--host", "10.0.0.5"]));
-    expect(data.upArgs).toEqual(["--accept-routes", "--unattended", "--reset", "--timeout=30s"]);
+    expect(data.upArgs).toEqual(["--accept-routes=false", "--unattended", "--reset", "--timeout=30s"]);
     expect(data.joinScriptPath).toBe(DEFAULT_JOIN_SCRIPT_PATH);
   });
 
@@ -108,7 +145,7 @@ describe("flags and the config file become NodeInputs", () => {
       "--login-server=https://hs.example.com",
       "--hostname=from-flag",
       "--advertise-tags=tag:c",
-      "--accept-routes",
+      "--accept-routes=false",
       "--unattended",
       "--reset",
       "--timeout=15s",

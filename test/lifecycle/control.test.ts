@@ -69,6 +69,8 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     keyFiles: [],
     tailscaleIps: ["100.64.0.7", "fd7a:115c:a1e0::7"],
     wingetAvailable: true,
+    systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }

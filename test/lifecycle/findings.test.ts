@@ -40,6 +40,8 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     keyFiles: [],
     tailscaleIps: IPS,
     wingetAvailable: true,
+    systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }

@@ -24,6 +24,8 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     keyFiles: [],
     tailscaleIps: ["100.64.0.7"],
     wingetAvailable: true,
+    systemPolicies: {},
+    daemonEnv: {},
     ...over,
   };
 }
@@ -82,10 +84,21 @@ describe("planConverge", () => {
     ["service stopped", {}, probe({ service: { status: "Stopped", startType: "Automatic" } })],
     ["service disabled", {}, probe({ service: { status: "Running", startType: "Disabled" } })],
     ["node lost its address", {}, probe({ tailscaleIps: [] })],
+    ["acceptDns changed", { acceptDns: false }, probe()],
+    ["the exit node changed", { exitNode: "auto:any", exitNodeAllowLanAccess: true }, probe()],
+    ["autoUpdate changed", { autoUpdate: false }, probe()],
   ])("re-joins when %s", (_name, change, seen) => {
     const plan = planConverge(seen, { ...inputs, ...change }, previous());
     expect(plan.join).toBe(true);
     expect(plan.reasons.join(" ")).not.toMatch(/sentinel/);
+  });
+
+  it("re-joins (which writes it again) when a policy of the node's own differs on the host", () => {
+    const declared = { ...inputs, dnsRegistration: "always" as const };
+    const plan = planConverge(probe({ systemPolicies: { EnableDNSRegistration: "never" } }), declared, previous(declared));
+    expect(plan.join).toBe(true);
+    expect(plan.reasons).toContain("EnableDNSRegistration policy differs");
+    expect(planConverge(probe({ systemPolicies: { EnableDNSRegistration: "always" } }), declared, previous(declared)).join).toBe(false);
   });
 
   it("reinstalls and re-joins when Tailscale was uninstalled", () => {

@@ -92,7 +92,7 @@ describePwsh("hostile values", () => {
     const stateDir = `C:\\ProgramData\\${HOSTILE_NAME}`;
     const joinScriptPath = `C:\\${HOSTILE_NAME}\\sub [1]\\join-mesh.ps1`;
     const data: JoinScriptData = {
-      policy: { loginUrl: HOSTILE, hostname: HOSTILE, unattendedMode: "always" },
+      policy: { loginUrl: HOSTILE, hostname: HOSTILE, unattendedMode: "always", policyValues: [] },
       upArgs: [`--hostname=${HOSTILE_ARGUMENT}`, `--login-server=${HOSTILE_ARGUMENT}`],
       authKey: AUTH_KEY,
       timeoutSeconds: 30,
@@ -100,7 +100,7 @@ describePwsh("hostile values", () => {
       joinScriptPath,
       rules: FAILURE_RULES,
     };
-    const params: JoinParams = { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
+    const params: JoinParams = { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
     try {
       const install = await stepValue(host, "install", { method: "msi", version: null, msiUrl: null, loginServer: HOSTILE_ARGUMENT, stateDir });
       expect(install.outcome).toBe("installed");
@@ -119,7 +119,7 @@ describePwsh("hostile values", () => {
       expect(up?.argv.at(-1)).toMatch(new RegExp(`^--auth-key=file:${stateDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\\\authkey-[0-9a-f]{32}\\.txt$`));
       expect(record.keyHashes).toEqual([createHash("sha256").update(AUTH_KEY).digest("hex")]);
 
-      const probe = await stepValue(host, "probe", { joinScriptPath, stateDir });
+      const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(probe).toMatchObject({ joinScriptPresent: true, keyFiles: [], policy: { loginUrl: HOSTILE, hostname: HOSTILE } });
       const cleanup = await stepValue(host, "cleanup", { joinScriptPath, stateDir, logout: false, uninstall: false });
       expect(cleanup.removed).toEqual([joinScriptPath, stateDir]);
@@ -151,7 +151,7 @@ describePwsh("hostile values", () => {
   test("a double quote in a `tailscale up` argument is refused, not mangled: nothing started, no key file left", async () => {
     const host = await hostFor("clean-join-first-try");
     const data: JoinScriptData = {
-      policy: { loginUrl: null, hostname: null, unattendedMode: "always" },
+      policy: { loginUrl: null, hostname: null, unattendedMode: "always", policyValues: [] },
       upArgs: [`--hostname=${HOSTILE}`],
       authKey: "tskey-auth-quoted",
       timeoutSeconds: 30,
@@ -160,7 +160,7 @@ describePwsh("hostile values", () => {
       rules: FAILURE_RULES,
     };
     try {
-      const run = await runStep(host, "join", { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
+      const run = await runStep(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
       expect(run.envelope?.ok).toBe(false);
       expect(run.envelope && !run.envelope.ok && run.envelope.error.message).toMatch(/argument 2 for C:\\Program Files\\Tailscale\\tailscale\.exe .*contains a double quote/);
       expect((await host.record()).calls.filter((call) => call.program === "tailscale")).toEqual([]);

@@ -24,7 +24,7 @@ jest.setTimeout(180_000);
 
 function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
   const data: JoinScriptData = {
-    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always" },
+    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always", policyValues: [] },
     upArgs: ["--login-server=https://headscale.example.com", "--hostname=win-01"],
     authKey: AUTH_KEY,
     timeoutSeconds: 30,
@@ -33,7 +33,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */
@@ -59,7 +59,7 @@ describePwsh("the join step", () => {
       expect(run.progress).toEqual([{ message: "tailscale up: attempt 1 of 3", data: { attempt: 1, of: 3 } }]);
       expect(run.envelope).toEqual({
         ok: true,
-        value: { outcome: "joined", tailscaleIps: tailnetAddressesFor("WIN-01"), nodeName: "win-01", attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }] },
+        value: { outcome: "joined", tailscaleIps: tailnetAddressesFor("WIN-01"), nodeName: "win-01", attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }], routes: null },
       });
       const state = await host.state();
       expect(state.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"]).toEqual({ LoginURL: "https://headscale.example.com", Hostname: "win-01", UnattendedMode: "always" });

@@ -2,6 +2,7 @@
  * probe and install, run in real pwsh on the simulated host: the provider's own scripts, the
  * bootstrap, and Windows stand-ins (simulator/backends/pwsh). Skipped loudly without pwsh (failed in CI).
  */
+import { createHash } from "node:crypto";
 import { ADMIN_ONLY, cleanHost, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -28,16 +29,19 @@ describePwsh("probe", () => {
     const scenario = scenarioByName("windows-11-client");
     const initial = initialHostState(scenario);
     initial.tailscale = { ...initial.tailscale, installed: true, version: OLD_TAILSCALE, service: { status: "Stopped", startType: "Manual" } };
-    initial.registry["HKLM:\\SOFTWARE\\Tailscale IPN"] = { LoginURL: "https://old.example.com", UnattendedMode: "always" };
-    initial.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"] = { LoginURL: "https://headscale.example.com" };
+    initial.registry["HKLM:\\SOFTWARE\\Tailscale IPN"] = { LoginURL: "https://old.example.com", UnattendedMode: "always", InstallUpdates: "never" };
+    initial.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"] = { LoginURL: "https://headscale.example.com", UseTailscaleDNSSettings: "always" };
     initial.adapterIps = tailnetAddressesFor(initial.computerName);
     initial.dirs["C:\\ProgramData\\MeshWindowsNode"] = ADMIN_ONLY;
     initial.dirs["C:\\temp"] = initial.dirs["C:\\"];
     initial.files["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"] = { content: "left over", readers: ADMIN_ONLY };
     initial.files["C:\\temp\\JOIN-MESH.ps1"] = { content: "# old", readers: ADMIN_ONLY };
+    initial.dirs["C:\\ProgramData\\Tailscale"] = initial.dirs["C:\\"];
+    initial.files["C:\\ProgramData\\Tailscale\\tailscaled-env.txt"] = { content: "PORT=41642\r\n\r\nTS_NO_LOGS_NO_SUPPORT=true\r\n", readers: ADMIN_ONLY };
     const host = await hostFor(scenario, initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR });
+      const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(result).toEqual({
         computerName: "DESK-07",
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
@@ -47,6 +51,10 @@ describePwsh("probe", () => {
         service: { status: "Stopped", startType: "Manual" },
         // The Policies key wins; a value only the older key has still counts.
         policy: { loginUrl: "https://headscale.example.com", unattendedMode: "always", hostname: null },
+        // Each policy asked for that is set, from either key; unset ones are absent.
+        systemPolicies: { UseTailscaleDNSSettings: "always", InstallUpdates: "never" },
+        // The daemon's environment as key -> SHA-256 of the value: a proxy password never leaves the host.
+        daemonEnv: { PORT: createHash("sha256").update("41642").digest("hex"), TS_NO_LOGS_NO_SUPPORT: createHash("sha256").update("true").digest("hex") },
         joinScriptPresent: true,
         keyFiles: ["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"],
         // The adapter's link-local address and the NIC's addresses are not mesh addresses.
@@ -65,7 +73,7 @@ describePwsh("probe", () => {
     const initial = cleanHost({ isAdmin: false, winget: false });
     const host = await hostFor("clean-join-first-try", initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(result).toMatchObject({
         isAdmin: false,
         tailscale: { installed: false, version: null },

@@ -22,7 +22,8 @@ const describePwsh = toolsPresent("pwsh back end tests", "pwsh") ? describe : de
 jest.setTimeout(120_000);
 
 const JOIN: JoinParams = {
-  policy: { loginUrl: null, hostname: null, unattendedMode: "always" },
+  policy: { loginUrl: null, hostname: null, unattendedMode: "always", policyValues: [] },
+  daemonEnv: null, acceptRoutes: false,
   upArgs: [],
   authKey: "tskey-auth-k51",
   attempts: 1,

@@ -43,7 +43,7 @@ jest.setTimeout(180_000);
 
 function joinParams(overrides: Partial<JoinScriptData> = {}): JoinParams {
   const data: JoinScriptData = {
-    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always" },
+    policy: { loginUrl: "https://headscale.example.com", hostname: "win-01", unattendedMode: "always", policyValues: [] },
     upArgs: ["--login-server=https://headscale.example.com", "--hostname=win-01"],
     authKey: AUTH_KEY,
     timeoutSeconds: 10,
@@ -52,7 +52,7 @@ function joinParams(overrides: Partial<JoinScriptData> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
+  return { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), acceptRoutes: false, daemonEnv: null };
 }
 
 /** A host with Tailscale installed whose `tailscale up` over SSH cannot reach the daemon (a person must run the script). */

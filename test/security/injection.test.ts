@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { Redactor } from "../../provider/common/redact";
 import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
-import { FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
@@ -62,7 +62,12 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
       const templateLines = JOIN_MESH_TEMPLATE.split(/\r?\n/);
       const dataLine = templateLines.findIndex((line) => line.startsWith("$MeshJoinData = "));
       const data: fc.Arbitrary<JoinScriptData> = fc.record({
-        policy: fc.record({ loginUrl: fc.option(hostile()), hostname: fc.option(hostile()), unattendedMode: fc.constant("always" as const) }),
+        policy: fc.record({
+          loginUrl: fc.option(hostile()),
+          hostname: fc.option(hostile()),
+          unattendedMode: fc.constant("always" as const),
+          policyValues: fc.array(fc.record({ name: fc.constantFrom("InstallUpdates", "EnableDNSRegistration"), value: fc.option(hostile()) }), { maxLength: 2 }),
+        }),
         upArgs: fc.array(hostile(), { maxLength: 6 }),
         authKey: hostile(),
         timeoutSeconds: fc.integer({ min: 5, max: 600 }),
@@ -187,8 +192,8 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         FOLDERS_PS1,
         "$echo = New-Object System.Collections.ArrayList",
         "foreach ($value in @($Params.values)) {",
-        "    Set-MeshPolicy -Policy @{ loginUrl = $value; hostname = $value; unattendedMode = 'always' }",
-        "    $null = $echo.Add(@{ loginUrl = Get-MeshPolicyValue -Name 'LoginURL'; hostname = Get-MeshPolicyValue -Name 'Hostname' })",
+        "    Set-MeshPolicy -Policy @{ loginUrl = $value; hostname = $value; unattendedMode = 'always'; policyValues = @(@{ name = 'InstallUpdates'; value = $value }) }",
+        "    $null = $echo.Add(@{ loginUrl = Get-MeshPolicyValue -Name 'LoginURL'; hostname = Get-MeshPolicyValue -Name 'Hostname'; installUpdates = Get-MeshPolicyValue -Name 'InstallUpdates' })",
         "}",
         "for ($index = 0; $index -lt @($Params.names).Count; $index++) {",
         "    $folder = Join-MeshPath -Directory 'C:\\ProgramData' -Name $Params.names[$index]",
@@ -205,8 +210,8 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
       try {
         const run = await runStep(host, "probe", { values, names, chunks } as never, script);
         if (!run.envelope?.ok) throw new Error(`the helper step failed: ${JSON.stringify(run.envelope)}\n${run.noise.join("\n")}`);
-        const { policy } = run.envelope.value as unknown as { policy: { loginUrl: string; hostname: string }[] };
-        expect(policy).toEqual(values.map((value) => ({ loginUrl: value, hostname: value })));
+        const { policy } = run.envelope.value as unknown as { policy: { loginUrl: string; hostname: string; installUpdates: string }[] };
+        expect(policy).toEqual(values.map((value) => ({ loginUrl: value, hostname: value, installUpdates: value })));
 
         const state = await host.state();
         const { calls } = await host.record();
@@ -241,6 +246,9 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         installLoginServer: hostileTemplate({ long: false }),
         installSource: hostileTemplate({ long: false }),
         loginPath: hostileTemplate({ long: false }),
+        policyValue: hostileTemplate(),
+        policyName: hostileTemplate({ long: false }),
+        daemonEnvValue: hostileTemplate(),
       });
       let batchNumber = 0;
       await fc.assert(
@@ -269,6 +277,9 @@ interface Drawn {
   installLoginServer: string;
   installSource: string;
   loginPath: string;
+  policyValue: string;
+  policyName: string;
+  daemonEnvValue: string;
 }
 
 /** A simulated host for the daemon-unreachable story (a person joins interactively); Tailscale installed or not. */
@@ -290,9 +301,12 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
   expect("inputs" in checkInputs({ connection: { host: "h", password: "pw12" }, authKey: "key1", loginServer })).toBe(true);
   const scriptUpArgs = [`--login-server=${loginServer}`, "--hostname=win-01", "--accept-routes"];
   const stepUpArgs = drawn.upArgs.map((value) => `--hostname=${asArgument(value)}`);
-  const policy = { loginUrl: drawn.loginUrl, hostname: drawn.hostname, unattendedMode: "always" as const };
+  const policy = { loginUrl: drawn.loginUrl, hostname: drawn.hostname, unattendedMode: "always" as const, policyValues: [{ name: "InstallUpdates", value: drawn.policyValue }] };
   const data: JoinScriptData = { policy, upArgs: scriptUpArgs, authKey: drawn.authKey, timeoutSeconds: 5, stateDir, joinScriptPath, rules: FAILURE_RULES };
-  const join: JoinParams = { ...data, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
+  // One line per key: the step refuses a line break in a value (check() refuses it long before).
+  const envValue = drawn.daemonEnvValue.replace(/[\r\n]/g, "");
+  const daemonEnv = { path: DAEMON_ENV_FILE, set: [{ name: "HTTPS_PROXY", value: envValue }], remove: [] };
+  const join: JoinParams = { ...data, daemonEnv, acceptRoutes: false, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
 
   const host = await pwshHost(false, (state) => {
     state.dirs[leftover.slice(0, leftover.lastIndexOf("\\"))] = [...DEFAULT_READERS];
@@ -308,12 +322,15 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
     const joined = await stepValue(host, "join", join);
     expect(joined).toMatchObject({ outcome: "pending-manual", reason: "daemon-unreachable" });
     let state = await host.state();
-    expect(state.registry[POLICY_KEYS[0]]).toEqual({ LoginURL: policy.loginUrl, Hostname: policy.hostname, UnattendedMode: "always" });
+    expect(state.registry[POLICY_KEYS[0]]).toEqual({ LoginURL: policy.loginUrl, Hostname: policy.hostname, UnattendedMode: "always", InstallUpdates: drawn.policyValue });
     expect(state.files[joinScriptPath]).toEqual({ content: join.joinScriptText, readers: ADMIN_ONLY });
     expect(state.dirs[stateDir]).toEqual(ADMIN_ONLY);
+    expect(state.files[DAEMON_ENV_FILE]).toEqual({ content: `HTTPS_PROXY=${envValue}\r\n`, readers: ADMIN_ONLY });
 
-    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir });
+    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: ["InstallUpdates", drawn.policyName], daemonEnvPath: DAEMON_ENV_FILE });
     expect(probe).toMatchObject({ joinScriptPresent: true, keyFiles: [], policy: { loginUrl: policy.loginUrl, hostname: policy.hostname } });
+    expect(probe.systemPolicies).toEqual({ InstallUpdates: drawn.policyValue });
+    expect(probe.daemonEnv).toEqual({ HTTPS_PROXY: sha256(envValue) });
 
     const cleanup = await stepValue(host, "cleanup", { joinScriptPath: leftover, stateDir, logout: false, uninstall: false });
     expect(cleanup.removed).toContain(leftover);
@@ -331,7 +348,7 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
     expect(ups[0].argv.slice(1, 1 + stepUpArgs.length)).toEqual(stepUpArgs);
     expect(ups[1].argv.slice(1, 1 + scriptUpArgs.length)).toEqual(scriptUpArgs);
     expect(record.keyHashes).toEqual([sha256(keyAsRead(drawn.authKey)), sha256(keyAsRead(drawn.authKey))]);
-    expect(state.registry[POLICY_KEYS[0]]).toEqual({ LoginURL: policy.loginUrl, Hostname: policy.hostname, UnattendedMode: "always" });
+    expect(state.registry[POLICY_KEYS[0]]).toEqual({ LoginURL: policy.loginUrl, Hostname: policy.hostname, UnattendedMode: "always", InstallUpdates: drawn.policyValue });
     expect(state.files[joinScriptPath]).toBeUndefined();
     expect(Object.keys(state.files).filter((file) => /\\authkey-[^\\]*$/i.test(file))).toEqual([]);
     expect(record.exposures).toEqual([]);

@@ -31,7 +31,7 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { stepValue } from "../../simulator/backends/run-step";
 import { buildJoinScript } from "../../provider/scripts";
-import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type DaemonEnvChange } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
 import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
@@ -124,6 +124,8 @@ async function setUp(scenario: Scenario, auth: Auth, backend: "ts" | "pwsh" = "t
 
 /** A signed mirror URL: the host must get it whole; everything else must hide its query. */
 const SIGNED_MSI_URL = `https://mirror.example.com/tailscale/tailscale-setup-${LATEST_TAILSCALE}-amd64.msi?${SENTINELS.msiUrlToken}`;
+/** The daemon's proxy with its login: only the daemon's environment file on the host (admin-only) may hold it. */
+const DAEMON_PROXY_URL = `http://ops:${SENTINELS.daemonProxyPassword}@proxy.example.com:3128`;
 
 function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInputs> = {}): NodeInputs {
   const { host, control, auth, encryptedKey } = setup;
@@ -135,6 +137,7 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
     install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL },
+    daemon: { httpsProxy: DAEMON_PROXY_URL },
     controlServer: control.input,
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
@@ -165,12 +168,16 @@ function scanHost(setup: Setup, state: HostState, when: string): void {
   for (const [file, { content, readers }] of Object.entries(state.files)) {
     scan.text(`a file name (${when})`, file);
     const holdsKey = file.toLowerCase() === JOIN_SCRIPT_PATH.toLowerCase() || keyFilesOf(state).includes(file);
-    if (holdsKey) expect([file, [...readers].sort()]).toEqual([file, [...ADMIN_ONLY].sort()]);
-    (holdsKey ? scan.without("authKey") : scan).text(`${file} (${when})`, content);
+    const holdsProxy = file.toLowerCase() === DAEMON_ENV_FILE.toLowerCase();
+    if (holdsKey || holdsProxy) expect([file, [...readers].sort()]).toEqual([file, [...ADMIN_ONLY].sort()]);
+    if (holdsProxy) expect(content).toContain(`HTTPS_PROXY=${DAEMON_PROXY_URL}\r\n`);
+    (holdsKey ? scan.without("authKey") : holdsProxy ? scan.without("daemonProxyPassword") : scan).text(`${file} (${when})`, content);
   }
   host.payloads.forEach(({ step, params }, i) => {
-    const { authKey, joinScriptText, msiUrl, ...rest } = params as { authKey?: string; joinScriptText?: string; msiUrl?: string | null };
+    const { authKey, joinScriptText, msiUrl, daemonEnv, ...rest } = params as { authKey?: string; joinScriptText?: string; msiUrl?: string | null; daemonEnv?: DaemonEnvChange | null };
     scan.value(`payload ${i} (${step})`, rest);
+    // The daemon's proxy URL travels whole to the file that holds it, in the join step only.
+    if (daemonEnv) expect([step, daemonEnv.set]).toEqual(["join", [{ name: "HTTPS_PROXY", value: DAEMON_PROXY_URL }]]);
     // The host downloads the MSI itself: it gets the signed URL whole, in the install step only.
     if (msiUrl !== undefined) expect([step, msiUrl]).toEqual(["install", SIGNED_MSI_URL]);
     if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.mintedKeys()]).toContain(authKey);
@@ -249,8 +256,8 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
     // With a password the secrets come from the environment, which status reads the control server's credential from too.
     const env: Record<string, string> =
       auth === "password"
-        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, [control.secret.env]: control.secret.value, MESH_MSI_URL: SIGNED_MSI_URL }
-        : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase, MESH_MSI_URL: SIGNED_MSI_URL };
+        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, [control.secret.env]: control.secret.value, MESH_MSI_URL: SIGNED_MSI_URL, MESH_DAEMON_HTTPS_PROXY: DAEMON_PROXY_URL }
+        : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase, MESH_MSI_URL: SIGNED_MSI_URL, MESH_DAEMON_HTTPS_PROXY: DAEMON_PROXY_URL };
     const credentialFlags = auth === "password" ? [] : ["--identity-file", keyFile];
     const controlSecretFlags = auth === "password" ? [] : [control.secret.fileFlag, files.controlSecret];
     const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, ...controlSecretFlags];
@@ -443,7 +450,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
     const host = (await createPwshBackend(scenario, initial)) as PwshHostBackend;
     try {
       const data = {
-        policy: { loginUrl: null, hostname: null, unattendedMode: "always" as const },
+        policy: { loginUrl: null, hostname: null, unattendedMode: "always" as const, policyValues: [] },
         upArgs: [],
         authKey: SENTINELS.authKey,
         timeoutSeconds: 5,
@@ -451,7 +458,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);

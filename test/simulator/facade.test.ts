@@ -63,7 +63,8 @@ function valueOf(output: ExecOutput): Record<string, unknown> {
 
 function joinParams(): JoinParams {
   const params: JoinParams = {
-    policy: { loginUrl: "https://hs.example.net", hostname: null, unattendedMode: "always" },
+    policy: { loginUrl: "https://hs.example.net", hostname: null, unattendedMode: "always", policyValues: [] },
+    daemonEnv: null, acceptRoutes: false,
     upArgs: ["--login-server=https://hs.example.net", "--unattended"],
     authKey: AUTH_KEY,
     attempts: 3,
@@ -78,7 +79,7 @@ function joinParams(): JoinParams {
   return { ...params, joinScriptText: joinScriptTextFor(params) };
 }
 
-const paths = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR };
+const paths = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" };
 
 describe("SimulatedWindowsHost", () => {
   const started: SimulatedWindowsHost[] = [];

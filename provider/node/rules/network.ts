@@ -31,6 +31,32 @@ export function urlRule({ httpsOnly, allowQuery, what }: UrlRules): Rule {
   };
 }
 
+/** The daemon's proxy (HTTPS_PROXY): http or https, with user and password when the proxy needs them (kept secret), nothing after the port. */
+export const proxyUrlProblem: Rule = (value) => {
+  const what = "the proxy tailscaled uses, e.g. http://proxy.example.com:3128 or http://user:password@proxy:8080";
+  if (WHITESPACE_OR_CONTROL.test(value) || /["'`]/.test(value)) return `must not contain spaces, quotes or control characters: ${what}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an http or https URL: ${what}`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `must be an http or https URL: ${what}`;
+  // The host a proxy runs on: a DNS name or an address (WHATWG URLs let $ ( ) and more through).
+  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(url.hostname)) return `must be an http or https URL: ${what}`;
+  if (url.pathname !== "/" || /^[a-z]+:\/\/[^/]*\/./i.test(value)) return `must not have a path (nothing after the host and port): ${what}`;
+  if (value.includes("?") || value.includes("#")) return `must not contain a query or fragment: ${what}`;
+  return undefined;
+};
+
+/** A NO_PROXY entry as Go's httpproxy reads it: a host name (a leading dot matches its subdomains), an IP address or a CIDR prefix. */
+export const noProxyProblem: Rule = (value) => {
+  const name = value.startsWith(".") ? value.slice(1) : value;
+  const hostName = name.length > 0 && name.length <= 253 && name.split(".").every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+  if (hostName || (net.isIP(value) !== 0 && !value.includes("%")) || parseCidr(value)) return undefined;
+  return "must be a host name (e.g. corp.example.com, or .example.com for every subdomain), an IP address or a CIDR prefix such as 10.0.0.0/8";
+};
+
 export const routeProblem: Rule = (route) => {
   const cidr = parseCidr(route);
   if (!cidr) return "must be an IPv4 or IPv6 CIDR prefix such as 192.168.10.0/24 or fd00:10::/64";
@@ -49,6 +75,31 @@ export function sameRoute(a: string, b: string): boolean {
   const [ca, cb] = [parseCidr(a), parseCidr(b)];
   if (ca && cb) return ca.bits === cb.bits && ca.address.length === cb.address.length && ca.address.every((byte, i) => byte === cb.address[i]);
   return a === b;
+}
+
+/** Tailscale's own address ranges: a host reached at one of these is reached through the tailnet. */
+export const TAILNET_PREFIXES = ["100.64.0.0/10", "fd7a:115c:a1e0::/48"] as const;
+
+/** Whether `address` (an IP) lies inside `prefix` (CIDR). */
+export function cidrContains(prefix: string, address: string): boolean {
+  const cidr = parseCidr(prefix);
+  const ip = net.isIPv4(address) ? parseIPv4(address) : parseIPv6(address);
+  if (!cidr || !ip || ip.length !== cidr.address.length) return false;
+  const masked = maskCidr({ address: ip, bits: cidr.bits });
+  return masked.address.every((byte, i) => byte === maskCidr(cidr).address[i]);
+}
+
+/** Whether two CIDR prefixes of one family share an address (they agree on the shorter one's bits). */
+export function prefixesOverlap(a: string, b: string): boolean {
+  const [ca, cb] = [parseCidr(a), parseCidr(b)];
+  if (!ca || !cb || ca.address.length !== cb.address.length) return false;
+  const bits = Math.min(ca.bits, cb.bits);
+  const [ma, mb] = [maskCidr({ address: ca.address, bits }), maskCidr({ address: cb.address, bits })];
+  return ma.address.every((byte, i) => byte === mb.address[i]);
+}
+
+export function isTailnetAddress(address: string): boolean {
+  return TAILNET_PREFIXES.some((prefix) => cidrContains(prefix, address.replace(/^\[|\]$/g, "")));
 }
 
 // ---------------------------------------------------------------- CIDR arithmetic (for routeProblem)

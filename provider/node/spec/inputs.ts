@@ -11,6 +11,7 @@ import { printable, token } from "../rules/text";
 import { joinScriptPathProblem } from "../rules/windows-path";
 import { CONNECTION } from "./connection";
 import { CONTROL_SERVER } from "./control-server";
+import { NODE_OPTIONS } from "./node-options";
 
 export const INSTALL_METHOD: EnumType = {
   name: "InstallMethod",
@@ -150,7 +151,7 @@ export const NODE_INPUTS: Record<string, InputField> = {
     kind: "boolean",
     default: true,
     what: "accept subnet routes advertised by other nodes (default {default})",
-    description: "Accept subnet routes advertised by other nodes. Default {default}.",
+    description: "Accept subnet routes advertised by other nodes, unless one covers the SSH client or the host's own network (the join then leaves them off and says why in `routesNote`). Default {default}.",
     cli: { flag: "--no-accept-routes", help: "do not accept routes advertised by other nodes" },
     output: { description: "Whether subnet routes of other nodes are accepted." },
   },
@@ -168,9 +169,10 @@ export const NODE_INPUTS: Record<string, InputField> = {
     default: false,
     what: "offer this node as an exit node",
     description: "Offer this node as an exit node.",
-    cli: { flag: "--exit-node", help: "offer this node as an exit node" },
+    cli: { flag: "--advertise-exit-node", help: "offer this node as an exit node" },
     output: { description: "Whether this node is offered as an exit node." },
   },
+  ...NODE_OPTIONS,
   joinAttempts: {
     kind: "integer",
     default: 3,

@@ -147,6 +147,11 @@ export const NODE_OUTPUTS: Record<string, Field> = {
     item: { kind: "object", type: ATTEMPT, description: "" },
     description: "The join attempts of the last create or update, with their classified (and redacted) messages.",
   },
+  routesNote: {
+    kind: "string",
+    description:
+      "Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for.",
+  },
   drift: {
     kind: "list",
    

@@ -19,7 +19,7 @@ import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../
 import type { HostState } from "../../host-state";
 import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord } from "../../programs";
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
-import type { Scenario } from "../../scenarios";
+import { SSH_CLIENT, type Scenario } from "../../scenarios";
 import { SID_ADMINISTRATOR_USER } from "../../security";
 import { findName, normalizePath } from "../../windows-model";
 import { loaderOf, gatedStdin, preludeFor } from "./exec";
@@ -78,6 +78,8 @@ export class PwshHostBackend implements HostBackend {
       MESH_SIM_SESSION: session,
       // The account the steps and a person's run use (WindowsIdentity.GetCurrent().User).
       MESH_SIM_USER_SID: SID_ADMINISTRATOR_USER,
+      // OpenSSH sets it in every session it starts; a person's interactive session has none.
+      ...(session === "ssh" ? { SSH_CLIENT } : {}),
       COMPUTERNAME: state.computerName,
       PROCESSOR_ARCHITECTURE: state.architecture,
       ProgramData: "C:\\ProgramData",

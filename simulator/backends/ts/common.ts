@@ -112,7 +112,7 @@ export class Script {
     return this.files.listFiles(stateDir, "authkey-*.txt");
   }
 
-  /** Set-MeshPolicy: values under HKLM:\SOFTWARE\Policies\Tailscale as strings; a null value is removed. */
+  /** Set-MeshPolicy: values under HKLM:\SOFTWARE\Policies\Tailscale as strings (the three, then policyValues); a null value is removed. */
   writePolicy(policy: JoinParams["policy"]): void {
     const key = POLICY_KEYS[0];
     this.registry.ensureKey(key);
@@ -120,6 +120,7 @@ export class Script {
       ["LoginURL", policy.loginUrl],
       ["Hostname", policy.hostname],
       ["UnattendedMode", policy.unattendedMode],
+      ...policy.policyValues.map(({ name, value }): [string, string | null] => [name, value]),
     ];
     for (const [name, value] of values) {
       if (value === null) this.registry.removeValue(key, name);
@@ -134,6 +135,16 @@ export class Script {
       if (value !== undefined) return String(value);
     }
     return null;
+  }
+
+  /** Get-MeshSystemPolicy (probe.ps1): each of `names` that is set, as text. */
+  systemPolicies(names: readonly string[]): Record<string, string> {
+    const found: Record<string, string> = {};
+    for (const name of names) {
+      const value = this.policyValue(name);
+      if (value !== null) found[name] = value;
+    }
+    return found;
   }
 
   /** A service cmdlet under $ErrorActionPreference = 'Stop': its error is thrown. */

@@ -11,6 +11,8 @@ import { joinPath, parentOf } from "../../windows-model";
 import { Killed } from "./clock";
 import type { NativeRun, Script } from "./common";
 import { assertAdminOnlyFolder, confirmScriptFolder, protectFolder } from "./folders";
+import { applyDaemonEnv } from "./daemon-env";
+import { resolveRouteAcceptance } from "./route-guard";
 
 export async function join(script: Script, params: JoinParams): Promise<JoinResult> {
   script.requireAdmin(params.stateDir);
@@ -18,6 +20,7 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
   // A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
   for (const stale of script.keyFiles(params.stateDir)) script.files.deleteFile(stale);
   script.writePolicy(params.policy);
+  await applyDaemonEnv(script, params.daemonEnv, params.stateDir);
   const serviceProblem = await script.restartService();
   if (serviceProblem) return { outcome: "failed", reason: "service-not-running", message: serviceProblem, attempts: [] };
 
@@ -35,7 +38,8 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
     if (attemptClass === "joined") {
       // The join script (if an earlier run left one) holds a key that is no longer needed.
       script.files.deleteFile(params.joinScriptPath);
-      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts };
+      const routes = params.acceptRoutes ? await resolveRouteAcceptance(script) : null;
+      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts, routes };
     }
     if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
     if (number < params.attempts) {

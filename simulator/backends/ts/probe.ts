@@ -1,6 +1,7 @@
 /** The TypeScript model of provider/scripts/probe.ps1: what the host looks like now. Changes nothing. */
 import type { ProbeParams, ProbeResult } from "../../../provider/scripts/catalogue";
 import type { Script } from "./common";
+import { daemonEnvHashes } from "./daemon-env";
 
 export async function probe(script: Script, params: ProbeParams): Promise<ProbeResult> {
   const { state } = script;
@@ -23,6 +24,8 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
       unattendedMode: script.policyValue("UnattendedMode"),
       hostname: script.policyValue("Hostname"),
     },
+    systemPolicies: script.systemPolicies(params.policyNames),
+    daemonEnv: daemonEnvHashes(script, params.daemonEnvPath),
     joinScriptPresent: script.files.fileExists(params.joinScriptPath),
     keyFiles: script.keyFiles(params.stateDir),
     tailscaleIps: [...state.adapterIps],

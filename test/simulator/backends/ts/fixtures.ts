@@ -21,7 +21,8 @@ export function installParams(overrides: Partial<InstallParams> = {}): InstallPa
 
 export function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
   const params: JoinParams = {
-    policy: { loginUrl: LOGIN_SERVER, hostname: "win-01", unattendedMode: "always" },
+    policy: { loginUrl: LOGIN_SERVER, hostname: "win-01", unattendedMode: "always", policyValues: [] },
+    daemonEnv: null, acceptRoutes: false,
     upArgs: [`--login-server=${LOGIN_SERVER}`, "--hostname=win-01", "--unattended", "--accept-routes", "--timeout=30s"],
     authKey: AUTH_KEY,
     attempts: 3,

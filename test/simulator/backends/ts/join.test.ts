@@ -148,7 +148,7 @@ describe("join", () => {
     const result = await runStep(
       backend,
       "join",
-      joinParams({ policy: { loginUrl: LOGIN_SERVER, hostname: HOSTILE, unattendedMode: "always" }, upArgs: [] }),
+      joinParams({ policy: { loginUrl: LOGIN_SERVER, hostname: HOSTILE, unattendedMode: "always", policyValues: [] }, upArgs: [] }),
     );
     expect(result).toMatchObject({ outcome: "joined", nodeName: "we-ird-host-remove-item-c--recurse-calc-exe-next-n-rtl-evil" });
     expect((await backend.state()).registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"].Hostname).toBe(HOSTILE);
@@ -178,7 +178,7 @@ describe("join", () => {
     const backend = await installedBackend(
       scenario({ host: { registry: { "HKLM:\\SOFTWARE\\Policies\\Tailscale": { Hostname: "old-name", LoginURL: "http://old" } } } }),
     );
-    await runStep(backend, "join", joinParams({ policy: { loginUrl: null, hostname: null, unattendedMode: "always" }, upArgs: [] }));
+    await runStep(backend, "join", joinParams({ policy: { loginUrl: null, hostname: null, unattendedMode: "always", policyValues: [] }, upArgs: [] }));
     const state = await backend.state();
     expect(state.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"]).toEqual({ UnattendedMode: "always" });
     expect(state.tailscale.loggedInLoginServer).toBe("https://controlplane.tailscale.com");

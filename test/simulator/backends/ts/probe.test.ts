@@ -9,7 +9,7 @@ describe("probe", () => {
   it("reports the initial state of a clean host and changes nothing", async () => {
     const backend = await backendFor("clean-join-first-try");
     const before = await backend.state();
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR });
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
     expect(probe).toEqual({
       computerName: "WIN-01",
       os: before.os,
@@ -18,6 +18,8 @@ describe("probe", () => {
       tailscale: { installed: false, version: null },
       service: null,
       policy: { loginUrl: null, unattendedMode: null, hostname: null },
+      systemPolicies: {},
+      daemonEnv: {},
       joinScriptPresent: false,
       keyFiles: [],
       tailscaleIps: [],
@@ -34,8 +36,8 @@ describe("probe", () => {
           winget: false,
           tailscale: { installed: true, version: OLD_TAILSCALE, service: { status: "Stopped", startType: "Manual" } },
           registry: {
-            "HKLM:\\SOFTWARE\\Tailscale IPN": { LoginURL: "http://old.example:8080", UnattendedMode: "always" },
-            "hklm:\\software\\policies\\tailscale": { loginurl: LOGIN_SERVER },
+            "HKLM:\\SOFTWARE\\Tailscale IPN": { LoginURL: "http://old.example:8080", UnattendedMode: "always", InstallUpdates: "never", UseTailscaleDNSSettings: "never" },
+            "hklm:\\software\\policies\\tailscale": { loginurl: LOGIN_SERVER, usetailscalednssettings: "always" },
           },
           dirs: { [DEFAULT_STATE_DIR]: ADMIN_ONLY },
           files: {
@@ -46,8 +48,11 @@ describe("probe", () => {
         },
       }),
     );
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR });
+    const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
     expect(probe.computerName).toBe("DESK-07");
+    // Each asked-for policy that is set, the Policies key first; unset ones are absent.
+    expect(probe.systemPolicies).toEqual({ UseTailscaleDNSSettings: "always", InstallUpdates: "never" });
     expect(probe.tailscale).toEqual({ installed: true, version: OLD_TAILSCALE });
     expect(probe.service).toEqual({ status: "Stopped", startType: "Manual" });
     expect(probe.policy).toEqual({ loginUrl: LOGIN_SERVER, unattendedMode: "always", hostname: null });
