@@ -28,6 +28,11 @@ export interface HostState {
     backendState: "NoState" | "NeedsLogin" | "Running";
     loggedInLoginServer: string | null;
     nodeName: string | null;
+    /**
+     * Seconds the daemon still needs, after its service started, before its pipe exists (the
+     * scenario's service.pipeAfterSeconds, set at each start); absent or 0 = the pipe is there.
+     */
+    startingSeconds?: number;
   };
   /** Registry keys (as PowerShell writes them, e.g. "HKLM:\\SOFTWARE\\Tailscale IPN") -> value name -> value. */
   registry: Record<string, Record<string, string | number>>;

@@ -20,7 +20,11 @@ export interface Scenario {
     /** The version an install leaves behind. */
     installsVersion?: string;
   };
-  service?: { startFails?: boolean };
+  service?: {
+    startFails?: boolean;
+    /** After each start, the daemon opens its pipe only this many seconds later (tailscale#14077). */
+    pipeAfterSeconds?: number;
+  };
   /** `tailscale up` over SSH, per attempt. */
   join?: JoinBehaviour[];
   /** `tailscale up` when a person runs the join script in an interactive session. */
@@ -42,6 +46,10 @@ export interface Scenario {
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
     joinScriptLeft: boolean;
+    /** How many `tailscale up` attempts create made (when it got that far). */
+    attempts?: number;
+    /** Text one of create's warnings contains. */
+    warning?: string;
   };
 }
 
@@ -87,7 +95,15 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "The daemon belongs to another Windows user's session.",
     join: ["in-use"],
     interactiveJoin: "joined",
-    expect: { state: "pending-manual", reason: "in-use", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+    expect: { state: "pending-manual", reason: "in-use", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true, warning: "daemon-held: the Tailscale daemon is in use by WIN-01\\alice" },
+  },
+  {
+    name: "service-not-ready-5s",
+    description:
+      "The service runs but its daemon opens its pipe only 5 s after each start: the join waits for the pipe, so no attempt is burned on \"context deadline exceeded\".",
+    service: { pipeAfterSeconds: 5 },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, attempts: 1 },
   },
   {
     name: "auth-key-rejected",

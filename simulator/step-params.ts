@@ -49,6 +49,7 @@ const SCHEMAS = {
     retryDelaySeconds: z.number().min(0),
     timeoutSeconds: z.number().positive(),
     upKillMarginSeconds: z.number().min(0),
+    daemonWaitSeconds: z.number().int().min(0),
     rules: z.array(failureRule),
     stateDir: windowsPath,
     joinScriptPath: windowsPath,

@@ -9,6 +9,7 @@ import {
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
+  DAEMON_WAIT_SECONDS,
   type InstallFields,
   type JoinParams,
   type JoinResult,
@@ -26,6 +27,7 @@ import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { outputsOf } from "./outputs";
+import { daemonHolder, holderAdvice } from "./daemon-holder";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
   return converge(raw, undefined, options);
@@ -73,7 +75,8 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
       throw error;
     }
     const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
-    return { ...settled.outputs, warnings: settled.warnings.map((warning) => redactor.text(warning)) };
+    const warnings = [...(settled.outputs.warnings ?? []), ...settled.warnings];
+    return { ...settled.outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
   });
 }
 
@@ -163,6 +166,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
     retryDelaySeconds: inputs.joinRetryDelaySeconds,
     timeoutSeconds: inputs.joinTimeoutSeconds,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
+    daemonWaitSeconds: DAEMON_WAIT_SECONDS,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: inputs.joinScriptPath,
@@ -173,6 +177,8 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   if (result.outcome === "failed") throw joinFailure(op, result, inputs.joinScriptPath);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
+    const holder = daemonHolder(result.attempts);
+    if (holder) op.log(holderAdvice(holder));
     if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
   }
   return { result, joinScriptText, minted };
@@ -236,10 +242,12 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
       pendingReason: "",
       tailscaleIps: result.tailscaleIps,
       nodeName: result.nodeName ?? "",
+      nodeOwner: result.owner,
       joinScript: "",
       manualCommand: "",
     });
   }
+  const holder = daemonHolder(result.attempts);
   return outputsOf(base.inputs, {
     ...common,
     state: "pending-manual",
@@ -249,6 +257,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
     joinScript: joinScriptText,
     manualCommand: manualCommand(base.inputs.joinScriptPath),
     mintedKey: minted && { id: minted.id, expiresAt: minted.expiresAt },
+    warnings: holder ? [holderAdvice(holder)] : undefined,
   });
 }
 
@@ -259,6 +268,7 @@ function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: Nod
     pendingReason: "",
     tailscaleIps: probe.tailscaleIps,
     nodeName: previous?.nodeName ?? "",
+    nodeOwner: previous?.nodeOwner,
     tailscaleVersion: base.tailscaleVersion,
     hostKey: base.hostKey,
     joinScript: "",

@@ -189,6 +189,8 @@ export interface MeshWindowsNodeOutputs {
   readonly tailscaleIps: pulumi.Output<string[]>;
   /** The node's name as the mesh reports it. */
   readonly nodeName: pulumi.Output<string>;
+  /** The Windows account the join ran as (DOMAIN\user): the Tailscale daemon's profile belongs to it, and another account connecting to the daemon later (its tray app at a Remote Desktop logon, or a CLI call) switches the daemon away from this node (tailscale#12989). Unset while pending-manual or when the node joined outside this tool. */
+  readonly nodeOwner: pulumi.Output<string | undefined>;
   /** The Tailscale version installed on the host. */
   readonly tailscaleVersion: pulumi.Output<string>;
   /** SHA256 fingerprint of the host key seen, enforced on every later connection. */

@@ -28,6 +28,14 @@ export const SID_USERS = "S-1-5-32-545";
  * join step's time budget, and the simulator's person waits as long at the join script.
  */
 export const UP_KILL_MARGIN_SECONDS = 15;
+/**
+ * The daemon's named pipe, which the CLI dials (paths.DefaultTailscaledSocket in tailscale/tailscale).
+ * It exists only once tailscaled listens: a `tailscale up` started before that spends its 20 s pipe
+ * dial and fails with "context deadline exceeded" (tailscale#14077, #16086), an attempt wasted.
+ */
+export const TAILSCALE_PIPE = "\\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled";
+/** How long the join step waits for the service to run and its pipe to exist before the first attempt. */
+export const DAEMON_WAIT_SECONDS = 30;
 
 // ---------------------------------------------------------------- failure classes
 
@@ -107,13 +115,15 @@ export interface Attempt {
  *          2. writes the policy values under HKLM:\SOFTWARE\Policies\Tailscale (LoginURL, Hostname when
  *             set, UnattendedMode=always; a null value is removed);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
- *             returns failed/service-not-running (nothing else written);
+ *             returns failed/service-not-running (nothing else written); then waits (at most
+ *             daemonWaitSeconds, one look a second, a progress line) until the service is Running and
+ *             TAILSCALE_PIPE exists, else failed/service-not-running: attempts count from then;
  *          4. per attempt: writes the key to <stateDir>\authkey-<random>.txt, runs
  *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
  *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
- *             addresses; a class with retry=false: failed (no script written); attempts exhausted on a
+ *             addresses and the Windows account the join ran as (the node's owner); a class with retry=false: failed (no script written); attempts exhausted on a
  *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
  *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual;
  *             when that write or move fails (disk full, folder not writable), removes the staged copy
@@ -179,6 +189,8 @@ export interface JoinParams {
   timeoutSeconds: number;
   /** How long `tailscale up` may outlive its own timeout before the step kills it (UP_KILL_MARGIN_SECONDS). */
   upKillMarginSeconds: number;
+  /** How long to wait for the service and its pipe before the first attempt (DAEMON_WAIT_SECONDS). */
+  daemonWaitSeconds: number;
   rules: readonly FailureRule[];
   stateDir: string;
   joinScriptPath: string;
@@ -187,7 +199,17 @@ export interface JoinParams {
 }
 
 export type JoinResult =
-  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[] }
+  | {
+      outcome: "joined";
+      tailscaleIps: string[];
+      nodeName: string | null;
+      /**
+       * The Windows account the join ran as (DOMAIN\\user): the daemon's profile belongs to it, and
+       * another account connecting later switches the daemon away from it (tailscale#12989).
+       */
+      owner: string;
+      attempts: Attempt[];
+    }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
   | { outcome: "failed"; reason: JoinFailureReason; message: string; attempts: Attempt[] };
 

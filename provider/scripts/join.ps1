@@ -73,6 +73,11 @@ $serviceProblem = Restart-MeshService
 if ($serviceProblem) {
     return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }
 }
+# Attempts count from the moment the daemon can answer.
+$daemonProblem = Wait-MeshDaemon -Seconds $Params.daemonWaitSeconds
+if ($daemonProblem) {
+    return @{ outcome = 'failed'; reason = 'service-not-running'; message = $daemonProblem; attempts = @() }
+}
 
 $attempts = New-Object System.Collections.ArrayList
 $upArguments = @('up') + @(Complete-MeshUpArgument -UpArgs $Params.upArgs -TimeoutSeconds $Params.timeoutSeconds)
@@ -105,7 +110,7 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
         if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
             Remove-Item -LiteralPath $Params.joinScriptPath -Force
         }
-        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts }
+        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; owner = Get-MeshAccountName; attempts = $attempts }
     }
     if ($rule -and -not $rule.retry) {
         return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }

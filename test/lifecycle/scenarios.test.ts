@@ -150,6 +150,10 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
       expect(outputs.providerVersion).toBe("0.0.0-test");
       expect(JSON.stringify(outputs)).not.toContain("undefined");
       expectNoLeak("non-secret outputs", nonSecretOutputs(outputs));
+      if (scenario.expect.attempts !== undefined) expect(outputs.attempts.length).toBe(scenario.expect.attempts);
+      if (scenario.expect.warning) expect(outputs.warnings).toContainEqual(expect.stringContaining(scenario.expect.warning));
+      // The node belongs to the account the join ran as (never SYSTEM); a pending node has no owner yet.
+      expect(outputs.nodeOwner).toBe(outputs.state === "joined" ? `${afterCreate.computerName}\\Administrator` : undefined);
 
       let current = outputs;
       if (outputs.state === "pending-manual") {

@@ -19,6 +19,9 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
   script.writePolicy(params.policy);
   const serviceProblem = await script.restartService();
   if (serviceProblem) return { outcome: "failed", reason: "service-not-running", message: serviceProblem, attempts: [] };
+  // Attempts count from the moment the daemon can answer.
+  const daemonProblem = await script.waitDaemon(params.daemonWaitSeconds);
+  if (daemonProblem) return { outcome: "failed", reason: "service-not-running", message: daemonProblem, attempts: [] };
 
   const upArgs = ["up", ...completeUpArgs(params.upArgs, params.timeoutSeconds)];
   const redactor = new Redactor([params.authKey]);
@@ -34,7 +37,7 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
     if (attemptClass === "joined") {
       // The join script (if an earlier run left one) holds a key that is no longer needed.
       script.files.deleteFile(params.joinScriptPath);
-      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts };
+      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), owner: script.accountName(), attempts };
     }
     if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
     if (number < params.attempts) {
