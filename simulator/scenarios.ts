@@ -19,6 +19,10 @@ export interface Scenario {
     msiExitCode?: number;
     /** The version an install leaves behind. */
     installsVersion?: string;
+    /** The node's install.sha256 (the lifecycle tests pin it when given). */
+    pinnedSha256?: string;
+    /** The MSI's Authenticode signature: Tailscale's (default), altered after signing, or another signer's. */
+    signature?: "valid" | "altered" | "other-signer";
   };
   service?: {
     startFails?: boolean;
@@ -50,6 +54,8 @@ export interface Scenario {
     attempts?: number;
     /** Text one of create's warnings contains. */
     warning?: string;
+    /** Text create's error contains (when it fails). */
+    error?: string;
   };
 }
 
@@ -123,6 +129,24 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "msiexec exits 1603 (fatal error during installation).",
     installer: { msiExitCode: 1603 },
     expect: { state: "failed", reason: "install-failed", joinScriptLeft: false },
+  },
+  {
+    name: "msi-hash-mismatch",
+    description: "install.sha256 pins another package than the one downloaded: the MSI is deleted unrun and create fails naming both hashes.",
+    installer: { pinnedSha256: "f".repeat(64) },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: `not ${"f".repeat(64)} as install.sha256 says` },
+  },
+  {
+    name: "msi-signature-invalid",
+    description: "The downloaded MSI was altered after Tailscale signed it (Authenticode HashMismatch): it is deleted unrun and create fails.",
+    installer: { signature: "altered" },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: "Authenticode signature is HashMismatch" },
+  },
+  {
+    name: "msi-signed-by-another",
+    description: "The MSI (from a mirror) carries a valid signature, but not Tailscale's: it is deleted unrun and create fails naming both signers.",
+    installer: { signature: "other-signer" },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: "is Valid by CN=Contoso Ltd" },
   },
   {
     name: "msi-wants-reboot-3010",

@@ -34,6 +34,12 @@ export const UP_KILL_MARGIN_SECONDS = 15;
  * dial and fails with "context deadline exceeded" (tailscale#14077, #16086), an attempt wasted.
  */
 export const TAILSCALE_PIPE = "\\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled";
+/**
+ * The subject Tailscale's code-signing certificate begins with (the signer of its MSIs, as
+ * Get-AuthenticodeSignature reports it: "CN=Tailscale Inc., O=Tailscale Inc., L=Toronto, S=Ontario,
+ * C=CA, ..."). install.ps1 runs an MSI only when its signature is Valid and by this signer.
+ */
+export const TAILSCALE_SIGNER = "CN=Tailscale Inc., O=Tailscale Inc.,";
 /** How long the join step waits for the service to run and its pipe to exist before the first attempt. */
 export const DAEMON_WAIT_SECONDS = 30;
 
@@ -104,7 +110,9 @@ export interface Attempt {
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * install  msi: downloads to <stateDir>\tailscale-setup.msi and runs
+ * install  msi: downloads to <stateDir>\tailscale-setup.msi; refuses it (failed, the MSI deleted) when
+ *          install.sha256 is given and differs, or when its Authenticode signature is not Valid by
+ *          TAILSCALE_SIGNER; then runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
  *          TS_NOLAUNCH=1 [TS_LOGINURL=<url>]`; exit 0 or 3010 = installed (service Running, Automatic),
  *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the

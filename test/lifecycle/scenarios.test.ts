@@ -29,7 +29,7 @@ function inputsFor(host: SimulatedWindowsHost, scenario: Scenario): NodeInputs {
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
     // Pinned, as production stacks do: an older installed version is then upgraded.
-    install: { method: "msi", version: LATEST_TAILSCALE },
+    install: { method: "msi", version: LATEST_TAILSCALE, ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }) },
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
     joinTimeoutSeconds: 10,
@@ -135,6 +135,9 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         expectNoLeak("the error", error.message);
         // No copy of the key anywhere on the host (a staged join script included).
         for (const [path, file] of Object.entries(afterCreate.files)) expectNoLeak(path, file.content);
+        if (scenario.expect.error) expect(error.message).toContain(scenario.expect.error);
+        // A refused or failed installer is never left on the host.
+        expect(Object.keys(afterCreate.files).filter((path) => /\.msi$/i.test(path))).toEqual([]);
         if (scenario.expect.reason === "join-script-unwritable") {
           expect(error.message).toContain(JOIN_SCRIPT_PATH);
           expect(error.message).toContain(`Access to the path '${JOIN_SCRIPT_PATH}' is denied.`);

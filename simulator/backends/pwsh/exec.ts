@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { SID_USERS, TAILSCALE_EXE } from "../../../provider/scripts/catalogue";
 import { RESULT_MARK, decodePayload, decodePowerShellCommand } from "../../../provider/transport/protocol";
 import { DEFAULT_READERS } from "../../host-state";
-import { msiIndex } from "../../programs/pkgs";
+import { msiIndex, msiSignature } from "../../programs/pkgs";
 import type { Scenario } from "../../scenarios";
 
 /** The stand-ins, dot-sourced in this order (later files use earlier ones). */
@@ -34,6 +34,7 @@ export function preludeFor(scenario: Scenario): string {
     `$SimTailscaleExe = ${quotePowerShell(TAILSCALE_EXE)}`,
     `$SimResultMark = ${quotePowerShell(RESULT_MARK)}`,
     `$SimMsiIndex = ${quotePowerShell(JSON.stringify(msiIndex(scenario)))}`,
+    `$SimMsiSignature = ${quotePowerShell(JSON.stringify(msiSignature(scenario)))}`,
     ...STAND_INS.map((file) => `. ${quotePowerShell(join(__dirname, file))}`),
     // A step script 5.1 cannot parse fails as the bootstrap reports a parse error from [ScriptBlock]::Create.
     "if ($env:MESH_SIM_GATE) {",

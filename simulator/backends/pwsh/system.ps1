@@ -174,6 +174,34 @@ function Invoke-RestMethod {
     Invoke-SimWeb -Bound $PSBoundParameters -Command 'Invoke-RestMethod'
 }
 
+function Get-AuthenticodeSignature {
+    # The signature every package of the scenario's server carries (simulator/programs/pkgs.ts),
+    # handed over by the prelude; a file that is not there fails as 5.1 does.
+    [CmdletBinding(DefaultParameterSetName = 'ByPath')]
+    param(
+        [Parameter(ParameterSetName = 'ByPath', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]]$FilePath,
+        [Parameter(ParameterSetName = 'ByLiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath')] [string[]]$LiteralPath,
+        [Parameter(ParameterSetName = 'ByContent', Mandatory)] [string]$SourcePathOrExtension,
+        [Parameter(ParameterSetName = 'ByContent', Mandatory)] [byte[]]$Content
+    )
+    process {
+        Set-StrictMode -Off
+        Assert-SimSupported $PSBoundParameters 'Get-AuthenticodeSignature' @('LiteralPath')
+        $state = Read-SimState
+        foreach ($path in $LiteralPath) {
+            $entry = Get-SimEntry -State $state -Path (ConvertTo-SimPath -Path $path)
+            if (-not $entry -or $entry.kind -ne 'file') {
+                Write-SimError -Message "Cannot find path '$path' because it does not exist." -Category ObjectNotFound -Id 'FileNotFound,Microsoft.PowerShell.Commands.GetAuthenticodeSignatureCommand' -Target $path
+                continue
+            }
+            $signature = Microsoft.PowerShell.Utility\ConvertFrom-Json -InputObject $SimMsiSignature
+            $certificate = $null
+            if ($signature.subject) { $certificate = [pscustomobject]@{ Subject = $signature.subject } }
+            [pscustomobject]@{ Path = $path; Status = $signature.status; SignerCertificate = $certificate }
+        }
+    }
+}
+
 # ---------------------------------------------------------------- processes and programs
 
 function Stop-Process {
