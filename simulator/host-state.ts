@@ -15,6 +15,8 @@ export interface HostState {
   computerName: string;
   os: { caption: string; version: string };
   powershellVersion: string;
+  /** PowerShell's language mode for the SSH user (AppLocker/WDAC constrain it); absent = FullLanguage. */
+  languageMode?: "FullLanguage" | "ConstrainedLanguage";
   isAdmin: boolean;
   defaultShell: "cmd" | "powershell";
   /** The processor architecture, as $env:PROCESSOR_ARCHITECTURE names it: the install step picks its MSI by it. */

@@ -45,7 +45,7 @@ export interface Scenario {
     /** The state `create` ends in, or "failed". */
     state: "joined" | "pending-manual" | "failed";
     /** The class of the last attempt, or of the failure. */
-    reason?: JoinFailureReason | "install-failed" | "step-timeout";
+    reason?: JoinFailureReason | "install-failed" | "step-timeout" | "host-not-ready" | "not-admin";
     /** Tailscale's version after create (when it got that far). */
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
@@ -160,6 +160,19 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "The Tailscale service fails to start after configuration.",
     service: { startFails: true },
     expect: { state: "failed", reason: "service-not-running", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "constrained-language",
+    description:
+      "An AppLocker/WDAC policy puts PowerShell in ConstrainedLanguage mode: the first step stops at once with an error naming the mode and what to do; nothing changes on the host.",
+    host: { languageMode: "ConstrainedLanguage" },
+    expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "runs in ConstrainedLanguage mode" },
+  },
+  {
+    name: "not-an-administrator",
+    description: "The SSH account is not a member of Administrators: create fails after the probe, naming what to do; nothing changes on the host.",
+    host: { isAdmin: false },
+    expect: { state: "failed", reason: "not-admin", joinScriptLeft: false, error: "not an administrator" },
   },
   {
     name: "ssh-late",

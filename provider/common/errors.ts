@@ -16,6 +16,8 @@ export type FailureKind =
   | "auth-rejected"
   | "join-failed"
   | "not-admin"
+  /** The host cannot take the deployment as it is (a doctor check failed, PowerShell constrained). */
+  | "host-not-ready"
   | "control-server"
   | "control-auth"
   | "unsupported"

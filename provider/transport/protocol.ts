@@ -36,6 +36,10 @@ export type StepEnvelope<T> =
   | { ok: true; value: T }
   | { ok: false; error: { message: string; type?: string; line?: number; script?: string } };
 
+/** The bootstrap's one line on a host whose PowerShell is not in FullLanguage mode, and its exit code. */
+export const LANGUAGE_MODE_MARK = "##mesh-language-mode:";
+export const LANGUAGE_MODE_EXIT_CODE = 3;
+
 /**
  * Runs on the host under Windows PowerShell 5.1 (and pwsh 7 in tests). It must stay small: it is the
  * only text on the command line (about 2.7 encoded characters per character, and cmd.exe stops at
@@ -43,6 +47,10 @@ export type StepEnvelope<T> =
  * visible to the step script, which is invoked with the decoded params as its single argument.
  */
 export const BOOTSTRAP_SCRIPT = [
+  // Under AppLocker/WDAC PowerShell runs in ConstrainedLanguage mode, where the .NET calls below fail:
+  // said first, in words that language allows, as one plain line (exit code LANGUAGE_MODE_EXIT_CODE).
+  `$mode = [string]$ExecutionContext.SessionState.LanguageMode`,
+  `if ($mode -ne 'FullLanguage') { '${LANGUAGE_MODE_MARK}' + $mode; exit ${LANGUAGE_MODE_EXIT_CODE} }`,
   "$ErrorActionPreference = 'Stop'",
   "$ProgressPreference = 'SilentlyContinue'",
   "function Write-MeshLine([string]$Mark, $Value) {",

@@ -8,7 +8,7 @@ import type { ClientChannel } from "ssh2";
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
 import type { LiveConnection } from "./dial";
-import { encodePayload, parseLine, PROTOCOL_VERSION, STEP_COMMAND_LINE, type StepEnvelope } from "./protocol";
+import { encodePayload, LANGUAGE_MODE_MARK, parseLine, PROTOCOL_VERSION, STEP_COMMAND_LINE, type StepEnvelope } from "./protocol";
 import type { StepRequest, TransportStats } from "./types";
 
 export interface StepContext {
@@ -156,6 +156,8 @@ export function runStep(connection: LiveConnection, request: StepRequest, timeou
         finish(() => {
           if (envelope) return valueOf(envelope, where, redactor);
           if (!connection.alive) throw new ConnectionDropped(`the connection closed during step "${request.name}"${noiseSuffix(noise)}`);
+          const mode = languageMode(noise.text());
+          if (mode) throw languageModeError(mode, where);
           throw new MeshError(`the step ended without a result (exit code ${exitCode ?? "unknown"})`, {
             kind: "step-failed",
             ...where,
@@ -176,6 +178,23 @@ export function runStep(connection: LiveConnection, request: StepRequest, timeou
       // ssh2 throws "Not connected" when the socket closed between steps.
       failToStart(error instanceof Error ? error : new Error(String(error)));
     }
+  });
+}
+
+/** The language mode the bootstrap reported instead of running the step, if it did. */
+function languageMode(text: string): string | undefined {
+  const at = text.indexOf(LANGUAGE_MODE_MARK);
+  return at < 0 ? undefined : text.slice(at + LANGUAGE_MODE_MARK.length).split(/\s/)[0];
+}
+
+function languageModeError(mode: string, where: { host: string; step: string }): MeshError {
+  return new MeshError(`PowerShell on the host runs in ${mode} mode, in which the provider's scripts cannot run`, {
+    kind: "host-not-ready",
+    ...where,
+    seen: `$ExecutionContext.SessionState.LanguageMode = ${mode}`,
+    hint:
+      "an AppLocker or WDAC (Device Guard) policy constrains PowerShell for this account: connect as an account the policy " +
+      "exempts, or allow powershell.exe FullLanguage for it (e.g. an AppLocker rule for administrators), then run again",
   });
 }
 

@@ -97,6 +97,10 @@ function expectedKind(scenario: Scenario): string {
       return "service-failed";
     case "step-timeout":
       return "step-timeout";
+    case "host-not-ready":
+      return "host-not-ready";
+    case "not-admin":
+      return "not-admin";
     case "join-script-unwritable":
       return "join-failed";
     default:

@@ -45,6 +45,8 @@ export function preludeFor(scenario: Scenario): string {
     "    exit 1",
     "  }",
     "}",
+    // Constrained for real (pwsh cannot go back): the bootstrap meets the mode a WDAC/AppLocker host gives it.
+    "if ((Read-SimState).languageMode -eq 'ConstrainedLanguage') { $ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage' }",
   ].join("\n");
 }
 

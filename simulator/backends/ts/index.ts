@@ -7,6 +7,7 @@
  * leave the same state. exec.ts prints what Windows PowerShell running the bootstrap prints.
  */
 import type { StepName, StepTypes } from "../../../provider/scripts/catalogue";
+import { LANGUAGE_MODE_EXIT_CODE, LANGUAGE_MODE_MARK } from "../../../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
 import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
@@ -48,6 +49,12 @@ export class TsHostBackend implements HostBackend {
 
   exec(_commandLine: string, stdin: string, io: StepIo): Promise<number> {
     const signal = AbortSignal.any([io.signal, this.disposed.signal]);
+    const mode = this.host.state.languageMode ?? "FullLanguage";
+    if (mode !== "FullLanguage") {
+      // The bootstrap's first lines: outside FullLanguage it says so and runs nothing.
+      io.stdout(LANGUAGE_MODE_MARK + mode);
+      return Promise.resolve(LANGUAGE_MODE_EXIT_CODE);
+    }
     return runBootstrap(stdin, io, signal, (step, params, progress) => this.runStep(step, params, progress, signal));
   }
 
