@@ -49,6 +49,16 @@ export interface HostState {
    */
   unwritable: string[];
   adapterIps: string[];
+  /** Free space on C: in MB (absent: 40 GB). */
+  freeDiskMb?: number;
+  /** Network adapters besides the NIC and Tailscale's (another VPN client's, say). */
+  otherAdapters?: { name: string; description: string }[];
+  /** UDP ports bound by other programs (Get-NetUDPEndpoint, and the owning process's image name). */
+  udpBindings?: { port: number; pid: number; process: string }[];
+  /** Host names the host cannot reach over HTTPS (a firewall, a missing proxy). */
+  unreachableHosts?: string[];
+  /** How far the host's clock is ahead of the real time, in seconds (absent: 0). */
+  clockSkewSeconds?: number;
   /** Every command line a host process was started with (native commands), for leak checks. */
   processLog: string[];
 }

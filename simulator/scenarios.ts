@@ -175,6 +175,33 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { state: "failed", reason: "not-admin", joinScriptLeft: false, error: "not an administrator" },
   },
   {
+    name: "pending-reboot",
+    description: "Windows waits for a reboot (Component Based Servicing): the doctor warns (msiexec 1603 risk), the deployment goes on.",
+    host: { registry: { "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending": {} } },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check pending-reboot: a reboot is pending (Component Based Servicing)" },
+  },
+  {
+    name: "vpn-conflict",
+    description: "NordVPN's adapter is on the host (the seed's VPN conflict): the doctor warns naming it, the deployment goes on.",
+    host: { otherAdapters: [{ name: "NordLynx", description: "NordLynx Tunnel" }] },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check vpn-adapters: other VPN adapters: NordLynx (NordLynx Tunnel)" },
+  },
+  {
+    name: "udp-41641-taken",
+    description: "Another program holds UDP 41641: the doctor warns naming it, the deployment goes on (tailscaled picks another port).",
+    host: { udpBindings: [{ port: 41641, pid: 5120, process: "nordvpn-service.exe" }] },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check udp-41641: UDP 41641 is bound by nordvpn-service.exe (pid 5120)" },
+  },
+  {
+    name: "control-server-unreachable",
+    description: "The host cannot reach the control server (a firewall): create fails at the probe, naming the check and what to do; nothing changes.",
+    host: { unreachableHosts: ["headscale.example.com"] },
+    expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "the host is not ready: reach-control-server" },
+  },
+  {
     name: "ssh-late",
     description: "The VM is still booting: SSH refuses connections for the first 1.5 s.",
     ssh: { notListeningForMs: 1500 },

@@ -33,7 +33,17 @@ const policy = z.object({
 });
 
 const SCHEMAS = {
-  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath }),
+  probe: z.object({
+    joinScriptPath: windowsPath,
+    stateDir: windowsPath,
+    checks: z
+      .object({
+        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url() })),
+        timeoutSeconds: z.number().int().min(1),
+      })
+      .nullable()
+      .optional(),
+  }),
   install: z.object({
     // Every install option the node declares travels as text or null (catalogue InstallFields).
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),

@@ -28,6 +28,7 @@ import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { outputsOf } from "./outputs";
 import { daemonHolder, holderAdvice } from "./daemon-holder";
+import { checkSettings, checkWarnings, requireReady } from "./host-checks";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
   return converge(raw, undefined, options);
@@ -42,8 +43,9 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
   const redactor = new Redactor(secretsOf(inputs));
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
-    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR });
+    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, checks: checkSettings(inputs) });
     requireAdmin(op, probe);
+    requireReady(op, probe.checks ?? []);
     const plan = planConverge(probe, inputs, previous && { ...previous, ...withDefaults(previous) });
     op.log(plan.reasons.length ? `plan: ${plan.reasons.join("; ")}` : "plan: nothing to do");
 
@@ -75,7 +77,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
       throw error;
     }
     const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
-    const warnings = [...(settled.outputs.warnings ?? []), ...settled.warnings];
+    const warnings = [...checkWarnings(probe.checks ?? []), ...(settled.outputs.warnings ?? []), ...settled.warnings];
     return { ...settled.outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
   });
 }

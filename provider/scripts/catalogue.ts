@@ -145,9 +145,28 @@ export interface Attempt {
 export interface ProbeParams {
   joinScriptPath: string;
   stateDir: string;
+  /** Run the doctor's checks too (checks.ps1); absent or null: the passive probe of a refresh. */
+  checks?: CheckSettings | null;
+}
+
+/** What the checks need: the addresses the host must reach (bounded HEAD requests) and their time limit. */
+export interface CheckSettings {
+  urls: { id: "reach-packages" | "reach-control-server"; url: string }[];
+  timeoutSeconds: number;
+}
+
+/** One check of the doctor: what was seen, and what to do when it is not a pass. */
+export interface HostCheck {
+  id: string;
+  status: "pass" | "warn" | "fail";
+  seen: string;
+  /** Empty for a pass. */
+  fix: string;
 }
 
 export interface ProbeResult {
+  /** The doctor's checks, when the probe was asked for them (else null). */
+  checks?: HostCheck[] | null;
   computerName: string;
   os: { caption: string; version: string };
   powershellVersion: string;

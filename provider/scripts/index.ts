@@ -23,9 +23,17 @@ function readSource(file: string): string {
   return text;
 }
 
+/** The files of each step's script after common.ps1: the probe carries the doctor's checks. */
+const STEP_FILES: Record<StepName, string[]> = {
+  probe: ["checks.ps1", "probe.ps1"],
+  install: ["install.ps1"],
+  join: ["join.ps1"],
+  cleanup: ["cleanup.ps1"],
+};
+
 /** The complete script of one step, as the bootstrap runs it with the step's params. */
 export function stepScript(name: StepName): string {
-  return `${readSource("common.ps1")}\n${readSource(`${name}.ps1`)}`;
+  return ["common.ps1", ...STEP_FILES[name]].map(readSource).join("\n");
 }
 
 /**

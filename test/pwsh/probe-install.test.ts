@@ -39,6 +39,7 @@ describePwsh("probe", () => {
     try {
       const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR });
       expect(result).toEqual({
+        checks: null,
         computerName: "DESK-07",
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
         powershellVersion: "5.1.26100.2161",
