@@ -45,10 +45,10 @@ export function checkWarnings(checks: readonly HostCheck[]): string[] {
   return checks.filter((check) => check.status === "warn").map((check) => `host-check ${check.id}: ${check.seen}; ${check.fix}`);
 }
 
-/** `doctor`: connect, run the checks, change nothing. */
-export async function diagnoseHost(raw: NodeInputs, options: OperationOptions = {}): Promise<{ host: string; checks: HostCheck[] }> {
+/** `doctor`: connect (enforcing a host key seen before, when given), run the checks, change nothing. */
+export async function diagnoseHost(raw: NodeInputs, options: OperationOptions = {}, knownHostKey?: string): Promise<{ host: string; checks: HostCheck[] }> {
   const inputs = withDefaults(raw);
-  const settings = connectionSettings(inputs.connection, undefined);
+  const settings = connectionSettings(inputs.connection, knownHostKey);
   return withOperation(settings, new Redactor(secretsOf(inputs)), inputs.stepTimeoutSeconds * 1000, options, async (op) => {
     const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath ?? DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, checks: checkSettings(inputs) });
     return { host: op.label, checks: probe.checks ?? [] };
