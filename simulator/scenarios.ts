@@ -28,6 +28,8 @@ export interface Scenario {
     startFails?: boolean;
     /** After each start, the daemon opens its pipe only this many seconds later (tailscale#14077). */
     pipeAfterSeconds?: number;
+    /** The first restart of a logged-in daemon logs the node out (tailscale#3186). */
+    forgetsLoginOnRestart?: boolean;
   };
   /** `tailscale up` over SSH, per attempt. */
   join?: JoinBehaviour[];
@@ -56,6 +58,8 @@ export interface Scenario {
     warning?: string;
     /** Text create's error contains (when it fails). */
     error?: string;
+    /** The drift create reports (then the next update must repair it). */
+    drift?: string[];
   };
 }
 
@@ -110,6 +114,14 @@ export const SCENARIOS: readonly Scenario[] = [
     service: { pipeAfterSeconds: 5 },
     join: ["joined"],
     expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, attempts: 1 },
+  },
+  {
+    name: "login-lost-after-restart",
+    description:
+      "The join succeeds, but the restart check's service restart logs the node out (tailscale#3186): create says so in a warning and the drift lost-after-restart; the next update joins again and the node survives its restart.",
+    service: { forgetsLoginOnRestart: true },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "restart-check: the node did not come back", drift: ["lost-after-restart"] },
   },
   {
     name: "auth-key-rejected",

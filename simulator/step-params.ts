@@ -60,6 +60,7 @@ const SCHEMAS = {
     timeoutSeconds: z.number().positive(),
     upKillMarginSeconds: z.number().min(0),
     daemonWaitSeconds: z.number().int().min(0),
+    verifyRestart: z.boolean(),
     rules: z.array(failureRule),
     stateDir: windowsPath,
     joinScriptPath: windowsPath,

@@ -36,7 +36,9 @@ export type DriftKind =
   | "minted-key-not-expired"
   | "key-expired"
   | "key-expiry-enabled"
-  | "node-replaced";
+  | "node-replaced"
+  /** Set by create/update: the node was logged out by the restart check's service restart (tailscale#3186). */
+  | "lost-after-restart";
 
 export interface ReadOutcome {
   outputs: NodeOutputs;

@@ -169,6 +169,7 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
     timeoutSeconds: inputs.joinTimeoutSeconds,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
     daemonWaitSeconds: DAEMON_WAIT_SECONDS,
+    verifyRestart: inputs.verifyRestart,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: inputs.joinScriptPath,
@@ -238,8 +239,12 @@ interface BaseOutputs {
 function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }: JoinOutcome): NodeOutputs {
   const common = { tailscaleVersion: base.tailscaleVersion, hostKey: base.hostKey, attempts: result.attempts };
   if (result.outcome === "joined") {
+    const lost = result.restart !== null && !result.restart.verified;
     return outputsOf(base.inputs, {
       ...common,
+      // tailscale#3186: said plainly, and repaired by the next up (plan.ts joins again on this drift).
+      warnings: lost ? [`restart-check: the node did not come back after a restart of the Tailscale service: ${result.restart!.seen}`] : undefined,
+      drift: lost ? ["lost-after-restart"] : undefined,
       state: "joined",
       pendingReason: "",
       tailscaleIps: result.tailscaleIps,

@@ -135,6 +135,8 @@ export interface NodeInputs {
   joinRetryDelaySeconds?: number;
   /** Seconds allowed per join attempt. Default 30. */
   joinTimeoutSeconds?: number;
+  /** After a successful join, restart the Tailscale service once and check the node comes back Running with the same addresses (nodes have been seen logged out after a restart, tailscale#3186); when it does not, the node gets a warning and the drift `lost-after-restart`, which the next `up` repairs. Default true. */
+  verifyRestart?: boolean;
   /** How Tailscale is installed when missing or at another version. */
   install?: InstallInput;
   /** Where the join script is written when the node ends pending-manual. Default `C:\temp\join-mesh.ps1`. */
@@ -199,6 +201,7 @@ export interface DefaultedInputs extends NodeInputs {
   joinAttempts: number;
   joinRetryDelaySeconds: number;
   joinTimeoutSeconds: number;
+  verifyRestart: boolean;
   install: DefaultedInstall;
   joinScriptPath: string;
   controlServer?: DefaultedControlServer;

@@ -125,6 +125,8 @@ export interface MeshWindowsNodeArgs {
   joinRetryDelaySeconds?: pulumi.Input<number>;
   /** Seconds allowed per join attempt. Default 30. */
   joinTimeoutSeconds?: pulumi.Input<number>;
+  /** After a successful join, restart the Tailscale service once and check the node comes back Running with the same addresses (nodes have been seen logged out after a restart, tailscale#3186); when it does not, the node gets a warning and the drift `lost-after-restart`, which the next `up` repairs. Default true. */
+  verifyRestart?: pulumi.Input<boolean>;
   /** How Tailscale is installed when missing or at another version. */
   install?: pulumi.Input<InstallArgs>;
   /** Where the join script is written when the node ends pending-manual. Default `C:\temp\join-mesh.ps1`. */
@@ -165,6 +167,8 @@ export interface MeshWindowsNodeOutputs {
   readonly joinRetryDelaySeconds: pulumi.Output<number | undefined>;
   /** Seconds allowed per join attempt. */
   readonly joinTimeoutSeconds: pulumi.Output<number | undefined>;
+  /** Whether a join is followed by a service restart that checks the node survives it. */
+  readonly verifyRestart: pulumi.Output<boolean | undefined>;
   /** How Tailscale is installed. */
   readonly install: pulumi.Output<InstallInput | undefined>;
   /** Where the join script is (or would be) written on the host. */

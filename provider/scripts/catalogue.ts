@@ -131,7 +131,9 @@ export interface Attempt {
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
  *          5. joined: removes the join script at joinScriptPath if present, returns the adapter's
- *             addresses and the Windows account the join ran as (the node's owner); a class with retry=false: failed (no script written); attempts exhausted on a
+ *             addresses and the Windows account the join ran as (the node's owner); with verifyRestart,
+ *             first restarts the service once, waits for it and its pipe, and compares the adapter's
+ *             addresses with those before (restart.verified); a class with retry=false: failed (no script written); attempts exhausted on a
  *             class with manual=true: writes joinScriptText to joinScriptPath (creating its folder when
  *             missing) with an explicit ACL for Administrators and SYSTEM only, returns pending-manual;
  *             when that write or move fails (disk full, folder not writable), removes the staged copy
@@ -218,6 +220,8 @@ export interface JoinParams {
   upKillMarginSeconds: number;
   /** How long to wait for the service and its pipe before the first attempt (DAEMON_WAIT_SECONDS). */
   daemonWaitSeconds: number;
+  /** After a join, restart the service once and check the node comes back with the same addresses. */
+  verifyRestart: boolean;
   rules: readonly FailureRule[];
   stateDir: string;
   joinScriptPath: string;
@@ -235,6 +239,8 @@ export type JoinResult =
        * another account connecting later switches the daemon away from it (tailscale#12989).
        */
       owner: string;
+      /** The restart check (verifyRestart); null when not asked. tailscaleIps are those after it. */
+      restart: { verified: boolean; seen: string } | null;
       attempts: Attempt[];
     }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }

@@ -22,6 +22,8 @@ export interface SimRecord {
   calls: { program: string; argv: string[]; session: Session }[];
   /** Moments a file carrying an auth key was readable by Users (must stay empty). */
   exposures: string[];
+  /** Restarts that logged the node out (scenario service.forgetsLoginOnRestart: the first one only). */
+  loginsLostOnRestart?: number;
 }
 
 export function emptyRecord(): SimRecord {

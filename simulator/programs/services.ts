@@ -10,6 +10,7 @@
 import { TAILSCALE_SERVICE } from "../../provider/scripts/catalogue";
 import type { HostState } from "../host-state";
 import type { ProgramHost } from "./program";
+import { forgetLogin } from "./tailscale";
 
 export const SERVICE_COMMANDS = ["Get-Service", "Set-Service", "Start-Service", "Stop-Service", "Restart-Service"] as const;
 export type ServiceCommand = (typeof SERVICE_COMMANDS)[number];
@@ -32,7 +33,7 @@ export interface ServiceError {
 /** The service after the command (as Get-Service would show it), or the error the cmdlet writes. */
 export type ServiceAnswer = { service: { name: string } & Service } | { error: ServiceError };
 
-export function serviceCommand(host: Pick<ProgramHost, "state" | "scenario">, request: ServiceRequest): ServiceAnswer {
+export function serviceCommand(host: ProgramHost, request: ServiceRequest): ServiceAnswer {
   const service = request.name.toLowerCase() === TAILSCALE_SERVICE.toLowerCase() ? host.state.tailscale.service : null;
   if (!service) return { error: notFound(request) };
   switch (request.command) {
@@ -47,6 +48,7 @@ export function serviceCommand(host: Pick<ProgramHost, "state" | "scenario">, re
       service.status = "Stopped";
       if (host.scenario.service?.startFails || service.startType === "Disabled") return { error: startFailed(request.command) };
       service.status = "Running";
+      if (request.command === "Restart-Service") loseLoginOnce(host);
       const starting = host.scenario.service?.pipeAfterSeconds;
       if (starting) host.state.tailscale.startingSeconds = starting;
       else delete host.state.tailscale.startingSeconds;
@@ -88,4 +90,12 @@ export function daemonPipeExists(state: HostState): boolean {
   if (starting > 1) state.tailscale.startingSeconds = starting - 1;
   else delete state.tailscale.startingSeconds;
   return false;
+}
+
+/** tailscale#3186: the scenario's first restart of a logged-in daemon logs the node out. */
+function loseLoginOnce(host: ProgramHost): void {
+  const ts = host.state.tailscale;
+  if (!host.scenario.service?.forgetsLoginOnRestart || ts.backendState !== "Running" || host.record.loginsLostOnRestart) return;
+  host.record.loginsLostOnRestart = 1;
+  forgetLogin(host.state);
 }

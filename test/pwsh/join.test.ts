@@ -33,7 +33,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */
@@ -91,6 +91,7 @@ describePwsh("the join step", () => {
           tailscaleIps: tailnetAddressesFor("WIN-01"),
           nodeName: "win-01",
           owner: "WIN-01\\Administrator",
+          restart: null,
           attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }],
         },
       });

@@ -29,7 +29,7 @@ const JOIN: JoinParams = {
   retryDelaySeconds: 0,
   timeoutSeconds: 30,
   upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
-  daemonWaitSeconds: DAEMON_WAIT_SECONDS,
+  daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false,
   rules: FAILURE_RULES,
   stateDir: STATE_DIR,
   joinScriptPath: "C:\\temp\\join-mesh.ps1",

@@ -276,7 +276,7 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
   const stepUpArgs = drawn.upArgs.map((value) => `--hostname=${asArgument(value)}`);
   const policy = { loginUrl: drawn.loginUrl, hostname: drawn.hostname, unattendedMode: "always" as const };
   const data: JoinScriptData = { policy, upArgs: scriptUpArgs, authKey: drawn.authKey, timeoutSeconds: 5, stateDir, joinScriptPath, rules: FAILURE_RULES };
-  const join: JoinParams = { ...data, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, joinScriptText: buildJoinScript(data) };
+  const join: JoinParams = { ...data, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) };
 
   const host = await pwshHost(false, (state) => {
     state.dirs[leftover.slice(0, leftover.lastIndexOf("\\"))] = [...DEFAULT_READERS];

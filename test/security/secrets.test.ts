@@ -449,7 +449,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) });
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);

@@ -77,7 +77,7 @@ function joinParams(): JoinParams {
     retryDelaySeconds: 5,
     timeoutSeconds: 30,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
-    daemonWaitSeconds: DAEMON_WAIT_SECONDS,
+    daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,

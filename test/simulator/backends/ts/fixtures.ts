@@ -29,7 +29,7 @@ export function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     retryDelaySeconds: 5,
     timeoutSeconds: 30,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
-    daemonWaitSeconds: DAEMON_WAIT_SECONDS,
+    daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,
