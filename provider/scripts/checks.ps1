@@ -109,7 +109,9 @@ function Get-MeshHostCheck($Settings) {
         if (-not $date -and $web.date) { $date = $web.date }
     }
     if ($date) {
-        $skew = [int]((Get-Date).ToUniversalTime() - ([datetime]::Parse($date)).ToUniversalTime()).TotalSeconds
+        # RFC 1123 ('r'), parsed culture-invariantly: a German or French Windows reads the same date.
+        $served = [datetime]::ParseExact($date, 'r', [Globalization.CultureInfo]::InvariantCulture)
+        $skew = [int]((Get-Date).ToUniversalTime() - $served).TotalSeconds
         $status = 'pass'
         if ([Math]::Abs($skew) -gt 300) { $status = 'warn' }
         $null = $checks.Add((New-MeshCheck -Id 'clock' -Status $status -Seen "the host's clock differs from the server's by about $([int]($skew / 60)) min" -Fix 'sync the clock (w32tm /resync): certificates and node keys are checked against it'))
