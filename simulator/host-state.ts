@@ -29,6 +29,8 @@ export interface HostState {
   computerName: string;
   os: { caption: string; version: string };
   powershellVersion: string;
+  /** PowerShell's language mode for the SSH user (AppLocker/WDAC constrain it); absent = FullLanguage. */
+  languageMode?: "FullLanguage" | "ConstrainedLanguage";
   isAdmin: boolean;
   defaultShell: "cmd" | "powershell";
   /** The processor architecture, as $env:PROCESSOR_ARCHITECTURE names it: the install step picks its MSI by it. */
@@ -42,6 +44,11 @@ export interface HostState {
     backendState: "NoState" | "NeedsLogin" | "Running";
     loggedInLoginServer: string | null;
     nodeName: string | null;
+    /**
+     * Seconds the daemon still needs, after its service started, before its pipe exists (the
+     * scenario's service.pipeAfterSeconds, set at each start); absent or 0 = the pipe is there.
+     */
+    startingSeconds?: number;
   };
   /** Registry keys (as PowerShell writes them, e.g. "HKLM:\\SOFTWARE\\Tailscale IPN") -> value name -> value. */
   registry: Record<string, Record<string, string | number>>;
@@ -61,6 +68,16 @@ export interface HostState {
    */
   unwritable: string[];
   adapterIps: string[];
+  /** Free space on C: in MB (absent: 40 GB). */
+  freeDiskMb?: number;
+  /** Network adapters besides the NIC and Tailscale's (another VPN client's, say). */
+  otherAdapters?: { name: string; description: string }[];
+  /** UDP ports bound by other programs (Get-NetUDPEndpoint, and the owning process's image name). */
+  udpBindings?: { port: number; pid: number; process: string }[];
+  /** Host names the host cannot reach over HTTPS (a firewall, a missing proxy). */
+  unreachableHosts?: string[];
+  /** How far the host's clock is ahead of the real time, in seconds (absent: 0). */
+  clockSkewSeconds?: number;
   /** Every command line a host process was started with (native commands), for leak checks. */
   processLog: string[];
 }

@@ -21,8 +21,18 @@ export interface Scenario {
     msiExitCode?: number;
     /** The version an install leaves behind. */
     installsVersion?: string;
+    /** The node's install.sha256 (the lifecycle tests pin it when given). */
+    pinnedSha256?: string;
+    /** The MSI's Authenticode signature: Tailscale's (default), altered after signing, or another signer's. */
+    signature?: "valid" | "altered" | "other-signer";
   };
-  service?: { startFails?: boolean };
+  service?: {
+    startFails?: boolean;
+    /** After each start, the daemon opens its pipe only this many seconds later (tailscale#14077). */
+    pipeAfterSeconds?: number;
+    /** The first restart of a logged-in daemon logs the node out (tailscale#3186). */
+    forgetsLoginOnRestart?: boolean;
+  };
   /** `tailscale up` over SSH, per attempt. */
   join?: JoinBehaviour[];
   /** The tailnet around the host: the subnet routes other nodes offer (`status --json`, Peer[].PrimaryRoutes). */
@@ -43,13 +53,21 @@ export interface Scenario {
     /** The state `create` ends in, or "failed". */
     state: "joined" | "pending-manual" | "failed";
     /** The class of the last attempt, or of the failure. */
-    reason?: JoinFailureReason | "install-failed" | "step-timeout";
+    reason?: JoinFailureReason | "install-failed" | "step-timeout" | "host-not-ready" | "not-admin";
     /** Tailscale's version after create (when it got that far). */
     tailscaleVersion?: string;
     /** Whether the join script is on disk after create. */
     joinScriptLeft: boolean;
     /** What a failed create's error must say (besides the host and the step). */
     messages?: string[];
+    /** How many `tailscale up` attempts create made (when it got that far). */
+    attempts?: number;
+    /** Text one of create's warnings contains. */
+    warning?: string;
+    /** Text create's error contains (when it fails). */
+    error?: string;
+    /** The drift create reports (then the next update must repair it). */
+    drift?: string[];
   };
 }
 
@@ -97,7 +115,23 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "The daemon belongs to another Windows user's session.",
     join: ["in-use"],
     interactiveJoin: "joined",
-    expect: { state: "pending-manual", reason: "in-use", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true },
+    expect: { state: "pending-manual", reason: "in-use", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: true, warning: "daemon-held: the Tailscale daemon is in use by WIN-01\\alice" },
+  },
+  {
+    name: "service-not-ready-5s",
+    description:
+      "The service runs but its daemon opens its pipe only 5 s after each start: the join waits for the pipe, so no attempt is burned on \"context deadline exceeded\".",
+    service: { pipeAfterSeconds: 5 },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, attempts: 1 },
+  },
+  {
+    name: "login-lost-after-restart",
+    description:
+      "The join succeeds, but the restart check's service restart logs the node out (tailscale#3186): create says so in a warning and the drift lost-after-restart; the next update joins again and the node survives its restart.",
+    service: { forgetsLoginOnRestart: true },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "restart-check: the node did not come back", drift: ["lost-after-restart"] },
   },
   {
     name: "auth-key-rejected",
@@ -119,6 +153,24 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { state: "failed", reason: "install-failed", joinScriptLeft: false },
   },
   {
+    name: "msi-hash-mismatch",
+    description: "install.sha256 pins another package than the one downloaded: the MSI is deleted unrun and create fails naming both hashes.",
+    installer: { pinnedSha256: "f".repeat(64) },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: `not ${"f".repeat(64)} as install.sha256 says` },
+  },
+  {
+    name: "msi-signature-invalid",
+    description: "The downloaded MSI was altered after Tailscale signed it (Authenticode HashMismatch): it is deleted unrun and create fails.",
+    installer: { signature: "altered" },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: "Authenticode signature is HashMismatch" },
+  },
+  {
+    name: "msi-signed-by-another",
+    description: "The MSI (from a mirror) carries a valid signature, but not Tailscale's: it is deleted unrun and create fails naming both signers.",
+    installer: { signature: "other-signer" },
+    expect: { state: "failed", reason: "install-failed", joinScriptLeft: false, error: "is Valid by CN=Contoso Ltd" },
+  },
+  {
     name: "msi-wants-reboot-3010",
     description: "msiexec exits 3010: installed, a reboot is wanted later; the join goes on.",
     installer: { msiExitCode: 3010 },
@@ -130,6 +182,46 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "The Tailscale service fails to start after configuration.",
     service: { startFails: true },
     expect: { state: "failed", reason: "service-not-running", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "constrained-language",
+    description:
+      "An AppLocker/WDAC policy puts PowerShell in ConstrainedLanguage mode: the first step stops at once with an error naming the mode and what to do; nothing changes on the host.",
+    host: { languageMode: "ConstrainedLanguage" },
+    expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "runs in ConstrainedLanguage mode" },
+  },
+  {
+    name: "not-an-administrator",
+    description: "The SSH account is not a member of Administrators: create fails after the probe, naming what to do; nothing changes on the host.",
+    host: { isAdmin: false },
+    expect: { state: "failed", reason: "not-admin", joinScriptLeft: false, error: "not an administrator" },
+  },
+  {
+    name: "pending-reboot",
+    description: "Windows waits for a reboot (Component Based Servicing): the doctor warns (msiexec 1603 risk), the deployment goes on.",
+    host: { registry: { "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending": {} } },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check pending-reboot: a reboot is pending (Component Based Servicing)" },
+  },
+  {
+    name: "vpn-conflict",
+    description: "NordVPN's adapter is on the host (the seed's VPN conflict): the doctor warns naming it, the deployment goes on.",
+    host: { otherAdapters: [{ name: "NordLynx", description: "NordLynx Tunnel" }] },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check vpn-adapters: other VPN adapters: NordLynx (NordLynx Tunnel)" },
+  },
+  {
+    name: "udp-41641-taken",
+    description: "Another program holds UDP 41641: the doctor warns naming it, the deployment goes on (tailscaled picks another port).",
+    host: { udpBindings: [{ port: 41641, pid: 5120, process: "nordvpn-service.exe" }] },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check udp-41641: UDP 41641 is bound by nordvpn-service.exe (pid 5120)" },
+  },
+  {
+    name: "control-server-unreachable",
+    description: "The host cannot reach the control server (a firewall): create fails at the probe, naming the check and what to do; nothing changes.",
+    host: { unreachableHosts: ["headscale.example.com"] },
+    expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "the host is not ready: reach-control-server" },
   },
   {
     name: "ssh-late",

@@ -34,7 +34,19 @@ const policy = z.object({
 });
 
 const SCHEMAS = {
-  probe: z.object({ joinScriptPath: windowsPath, stateDir: windowsPath, policyNames: z.array(z.string()), daemonEnvPath: windowsPath }),
+  probe: z.object({
+    joinScriptPath: windowsPath,
+    stateDir: windowsPath,
+    policyNames: z.array(z.string()),
+    daemonEnvPath: windowsPath,
+    checks: z
+      .object({
+        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url() })),
+        timeoutSeconds: z.number().int().min(1),
+      })
+      .nullable()
+      .optional(),
+  }),
   install: z.object({
     // Every install option the node declares travels as text or null (catalogue InstallFields).
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
@@ -54,6 +66,8 @@ const SCHEMAS = {
     retryDelaySeconds: z.number().min(0),
     timeoutSeconds: z.number().positive(),
     upKillMarginSeconds: z.number().min(0),
+    daemonWaitSeconds: z.number().int().min(0),
+    verifyRestart: z.boolean(),
     rules: z.array(failureRule),
     stateDir: windowsPath,
     joinScriptPath: windowsPath,

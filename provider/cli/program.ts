@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "../common/version";
 import { demoCommand } from "./demo";
+import { doctorCommand } from "./doctor";
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliIo, type ExitCode } from "./io";
 import { joinScriptCommand } from "./join-script";
 import {
@@ -31,6 +32,7 @@ const SECRETS_HELP = [
 const EXAMPLES = `Examples:
   mesh-windows-node demo
   export ${secretEnv("authKey")}=tskey-auth-...  ${secretEnv("connection.password")}=...
+  mesh-windows-node doctor --host win-01.example.com --login-server https://hs.example.com
   mesh-windows-node provision --host win-01.example.com --login-server https://hs.example.com --tag tag:server
   mesh-windows-node status --host win-01.example.com
   mesh-windows-node join-script --host win-01.example.com
@@ -65,6 +67,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     addCommonOptions(addJoinOptions(addConnectionOptions(program.command("provision"))))
       .description("install Tailscale and join the host (create), or bring it back to the declared state (update, when the state file has a record)")
       .action(handle(provisionCommand)),
+  );
+  withExitCodes(
+    addCommonOptions(addJoinOptions(addConnectionOptions(program.command("doctor"))))
+      .description("check the host before a deployment (changes nothing): administrator, PowerShell, pending reboot, disk, TLS, VPNs, UDP 41641, reaching the packages and the control server")
+      .action(handle(doctorCommand)),
   );
   withExitCodes(
     addCommonOptions(addConnectionOptions(program.command("status")))

@@ -107,6 +107,7 @@ const PENDING_REASONS: Record<AttemptClass, string> = {
 /** What a drift finding means and what fixes it. */
 const DRIFT_MEANINGS: Record<DriftKind, string> = {
   "tailscale-missing": "Tailscale is not installed any more; `provision` installs it and joins again",
+  "lost-after-restart": "the node was logged out when the Tailscale service restarted (tailscale#3186); `provision` joins it again",
   "service-stopped": "the Tailscale service is not running; `provision` restarts it",
   "service-disabled": "the Tailscale service is disabled; `provision` sets it back to Automatic",
   "policy-changed": "a system policy this node writes (InstallUpdates for autoUpdate, EnableDNSRegistration for dnsRegistration) has another value on the host; `provision` writes it again",

@@ -17,6 +17,8 @@ export type FailureKind =
   | "join-failed"
   | "not-admin"
   | "policy-conflict"
+  /** The host cannot take the deployment as it is (a doctor check failed, PowerShell constrained). */
+  | "host-not-ready"
   | "control-server"
   | "control-auth"
   | "unsupported"

@@ -8,18 +8,18 @@
  * or is not on the mesh is refused, each
  * with its own error: importing it would record a node that does not exist.
  */
-import { POLICY_NAMES } from "./policies";
 import { MeshError, isMeshError } from "../common/errors";
 import { withoutUndefined } from "../common/objects";
 import { Redactor } from "../common/redact";
 import { secretsOf, withDefaults } from "../node";
 import type { NodeInputs, NodeOutputs } from "../node/types";
-import { DAEMON_ENV_FILE, DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
+import type { ProbeResult } from "../scripts/catalogue";
 import { connectionSettings } from "./connection-settings";
 import { readControlServer } from "./control";
 import { applyProbe } from "./inspect";
 import { hostLabel, withOperation, type OperationOptions } from "./operation";
 import { outputsOf } from "./outputs";
+import { probeParams } from "./probe-params";
 
 /** As a refresh: a host that is down should not hold an import for the full create deadline. */
 const ADOPT_CONNECT_DEADLINE_MS = 60_000;
@@ -37,7 +37,7 @@ export async function adoptNode(raw: NodeInputs, options: OperationOptions = {})
   const label = hostLabel(settings);
   const [seen, control] = await Promise.all([
     withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => ({
-      probe: await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE }),
+      probe: await op.step("probe", probeParams(inputs.joinScriptPath)),
       hostKey: op.session.hostKeyFingerprint,
     })).catch((error: unknown) => {
       throw unreachable(error, label);

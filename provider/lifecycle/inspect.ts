@@ -9,12 +9,12 @@
  * Neither side can sink the other: an unreachable host keeps the last known state, and a control
  * server that is down or refuses the API key leaves the host's view, with a warning.
  */
-import { POLICY_NAMES, policyConflicts, writtenPolicyDrift } from "./policies";
+import { policyConflicts, writtenPolicyDrift } from "./policies";
 import { daemonEnvDrift } from "./daemon-env";
 import { isMeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlNode } from "../control";
-import { DAEMON_ENV_FILE, DEFAULT_STATE_DIR, type ProbeResult } from "../scripts/catalogue";
+import type { ProbeResult } from "../scripts/catalogue";
 import { controlNodeOutput, matchNode, readControlServer, type ControlReading } from "./control";
 import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
 import { connectionSettings } from "./connection-settings";
@@ -22,6 +22,7 @@ import type { NodeOutputs } from "../node/types";
 import { withOperation, type OperationOptions } from "./operation";
 import { withoutUndefined } from "../common/objects";
 import { nodeFindings, type Findings } from "./findings";
+import { probeParams } from "./probe-params";
 
 /** A refresh should not hang for the full create deadline on a host that is down. */
 const READ_CONNECT_DEADLINE_MS = 60_000;
@@ -40,7 +41,9 @@ export type DriftKind =
   | "minted-key-not-expired"
   | "key-expired"
   | "key-expiry-enabled"
-  | "node-replaced";
+  | "node-replaced"
+  /** Set by create/update: the node was logged out by the restart check's service restart (tailscale#3186). */
+  | "lost-after-restart";
 
 export interface ReadOutcome {
   outputs: NodeOutputs;
@@ -70,7 +73,7 @@ async function probeHost(
   settings.connectDeadlineMs = Math.min(settings.connectDeadlineMs, READ_CONNECT_DEADLINE_MS);
   try {
     const probe = await withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, (op) =>
-      op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE }),
+      op.step("probe", probeParams(inputs.joinScriptPath)),
     );
     return { probe };
   } catch (e) {

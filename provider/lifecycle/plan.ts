@@ -57,6 +57,7 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
     if (probe.tailscaleIps.length === 0 && previous.state === "joined") joinReasons.push("the node has no Tailscale address");
     // Only the control server knows; the refresh that asked it recorded the finding.
     if (previous.drift?.includes("node-missing")) joinReasons.push("the node is missing from the control server");
+    if (previous.drift?.includes("lost-after-restart")) joinReasons.push("the node did not survive a restart of the Tailscale service");
     if (previous.drift?.includes("key-expired")) joinReasons.push("the node's key has expired on the control server (it joins again to re-authenticate)");
     if ((probe.policy.loginUrl ?? undefined) !== inputs.loginServer) joinReasons.push("LoginURL policy differs");
     const policies = writtenPolicyDrift(inputs, probe.systemPolicies);

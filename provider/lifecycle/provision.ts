@@ -6,10 +6,10 @@ import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
 import type { ControlServerClient } from "../control";
 import {
-  DAEMON_ENV_FILE,
   DEFAULT_STATE_DIR,
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
+  DAEMON_WAIT_SECONDS,
   type InstallFields,
   type JoinParams,
   type JoinResult,
@@ -26,9 +26,12 @@ import { controlClientFor, expireKey, hasCredential, mintJoinKey, type MintedJoi
 import { settleControlServer } from "./settle";
 import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
-import { POLICY_NAMES, policyConflictError, policyConflicts } from "./policies";
+import { policyConflictError, policyConflicts } from "./policies";
 import { daemonEnvChange } from "./daemon-env";
 import { outputsOf } from "./outputs";
+import { daemonHolder, holderAdvice } from "./daemon-holder";
+import { checkSettings, checkWarnings, requireReady } from "./host-checks";
+import { probeParams } from "./probe-params";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
   return converge(raw, undefined, options);
@@ -43,8 +46,9 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
   const settings = connectionSettings(inputs.connection, previous?.hostKey);
   const redactor = new Redactor(secretsOf(inputs));
   return withOperation(settings, redactor, inputs.stepTimeoutSeconds * 1000, options, async (op) => {
-    const probe = await op.step("probe", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, policyNames: [...POLICY_NAMES], daemonEnvPath: DAEMON_ENV_FILE });
+    const probe = await op.step("probe", probeParams(inputs.joinScriptPath, checkSettings(inputs)));
     requireAdmin(op, probe);
+    requireReady(op, probe.checks ?? []);
     // A policy set by someone else that contradicts an input would undo it after every join: refused before anything changes.
     const conflicts = policyConflicts(raw, probe.systemPolicies);
     if (conflicts.length > 0) throw policyConflictError(op.label, conflicts);
@@ -79,7 +83,8 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
       throw error;
     }
     const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
-    return { ...settled.outputs, warnings: settled.warnings.map((warning) => redactor.text(warning)) };
+    const warnings = [...checkWarnings(probe.checks ?? []), ...(settled.outputs.warnings ?? []), ...settled.warnings];
+    return { ...settled.outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
   });
 }
 
@@ -171,6 +176,8 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
     retryDelaySeconds: inputs.joinRetryDelaySeconds,
     timeoutSeconds: inputs.joinTimeoutSeconds,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
+    daemonWaitSeconds: DAEMON_WAIT_SECONDS,
+    verifyRestart: inputs.verifyRestart,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: inputs.joinScriptPath,
@@ -182,6 +189,8 @@ async function join(op: Operation, inputs: DefaultedInputs, { key: authKey, mint
   if (result.outcome === "joined" && result.routes) op.log(result.routes.accepted ? "subnet routes of other nodes accepted" : `subnet routes not accepted: ${result.routes.reason}`);
   if (result.outcome === "pending-manual") {
     op.log(`join refused over SSH (${result.reason}); wrote ${inputs.joinScriptPath}: run it once in an interactive session`);
+    const holder = daemonHolder(result.attempts);
+    if (holder) op.log(holderAdvice(holder));
     if (minted) op.log(`the key in the join script is valid until ${minted.expiresAt}; after that, run up again for a fresh script`);
   }
   return { result, joinScriptText, minted };
@@ -239,17 +248,23 @@ interface BaseOutputs {
 function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }: JoinOutcome): NodeOutputs {
   const common = { tailscaleVersion: base.tailscaleVersion, hostKey: base.hostKey, attempts: result.attempts };
   if (result.outcome === "joined") {
+    const lost = result.restart !== null && !result.restart.verified;
     return outputsOf(base.inputs, {
       ...common,
+      // tailscale#3186: said plainly, and repaired by the next up (plan.ts joins again on this drift).
+      warnings: lost ? [`restart-check: the node did not come back after a restart of the Tailscale service: ${result.restart!.seen}`] : undefined,
+      drift: lost ? ["lost-after-restart"] : undefined,
       state: "joined",
       pendingReason: "",
       tailscaleIps: result.tailscaleIps,
       nodeName: result.nodeName ?? "",
+      nodeOwner: result.owner,
       joinScript: "",
       manualCommand: "",
       routesNote: result.routes?.reason ?? "",
     });
   }
+  const holder = daemonHolder(result.attempts);
   return outputsOf(base.inputs, {
     ...common,
     state: "pending-manual",
@@ -259,6 +274,7 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
     joinScript: joinScriptText,
     manualCommand: manualCommand(base.inputs.joinScriptPath, joinScriptText),
     mintedKey: minted && { id: minted.id, expiresAt: minted.expiresAt },
+    warnings: holder ? [holderAdvice(holder)] : undefined,
   });
 }
 
@@ -269,6 +285,7 @@ function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: Nod
     pendingReason: "",
     tailscaleIps: probe.tailscaleIps,
     nodeName: previous?.nodeName ?? "",
+    nodeOwner: previous?.nodeOwner,
     tailscaleVersion: base.tailscaleVersion,
     hostKey: base.hostKey,
     joinScript: "",

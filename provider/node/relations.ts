@@ -4,7 +4,7 @@
  * step timeout long enough for the join it must hold). Values unknown during preview count as given.
  */
 import { credentialProblem } from "../control/credentials";
-import { UP_KILL_MARGIN_SECONDS } from "../scripts/catalogue";
+import { DAEMON_WAIT_SECONDS, UP_KILL_MARGIN_SECONDS } from "../scripts/catalogue";
 import { DEFAULTS } from "./defaults";
 import { CONTROL_SERVER_KIND } from "./spec/control-server";
 import { walkFields } from "./declare";
@@ -14,8 +14,8 @@ import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
 import { isRecord, isUnknown } from "./unknown";
 
-/** Longest time Windows may take to restart the Tailscale service before the first attempt. */
-const SERVICE_RESTART_SECONDS = 60;
+/** Longest time before the first attempt: the service's restart (30 s) and the wait for its pipe. */
+const SERVICE_RESTART_SECONDS = 30 + DAEMON_WAIT_SECONDS;
 
 /** Every input property with its path, for the rules the declaration states (onlyWhen). */
 const FIELDS = [...walkFields(NODE_INPUTS)];

@@ -164,6 +164,8 @@ export interface NodeInputs {
   joinRetryDelaySeconds?: number;
   /** Seconds allowed per join attempt. Default 30. */
   joinTimeoutSeconds?: number;
+  /** After a successful join, restart the Tailscale service once and check the node comes back Running with the same addresses (nodes have been seen logged out after a restart, tailscale#3186); when it does not, the node gets a warning and the drift `lost-after-restart`, which the next `up` repairs. Default true. */
+  verifyRestart?: boolean;
   /** How Tailscale is installed when missing or at another version. */
   install?: InstallInput;
   /** Where the join script is written when the node ends pending-manual. Default `C:\ProgramData\MeshWindowsNode\join-mesh.ps1`. */
@@ -234,6 +236,7 @@ export interface DefaultedInputs extends NodeInputs {
   joinAttempts: number;
   joinRetryDelaySeconds: number;
   joinTimeoutSeconds: number;
+  verifyRestart: boolean;
   install: DefaultedInstall;
   joinScriptPath: string;
   controlServer?: DefaultedControlServer;
@@ -287,6 +290,8 @@ export interface NodeOutputs extends NodeInputs {
   tailscaleIps: string[];
   /** The node's name as the mesh reports it. */
   nodeName: string;
+  /** The Windows account the join ran as (DOMAIN\user): the Tailscale daemon's profile belongs to it, and another account connecting to the daemon later (its tray app at a Remote Desktop logon, or a CLI call) switches the daemon away from this node (tailscale#12989). Unset while pending-manual or when the node joined outside this tool. */
+  nodeOwner?: string;
   /** The Tailscale version installed on the host. */
   tailscaleVersion: string;
   /** SHA256 fingerprint of the host key seen, enforced on every later connection. */

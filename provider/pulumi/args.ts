@@ -151,6 +151,8 @@ export interface MeshWindowsNodeArgs {
   joinRetryDelaySeconds?: pulumi.Input<number>;
   /** Seconds allowed per join attempt. Default 30. */
   joinTimeoutSeconds?: pulumi.Input<number>;
+  /** After a successful join, restart the Tailscale service once and check the node comes back Running with the same addresses (nodes have been seen logged out after a restart, tailscale#3186); when it does not, the node gets a warning and the drift `lost-after-restart`, which the next `up` repairs. Default true. */
+  verifyRestart?: pulumi.Input<boolean>;
   /** How Tailscale is installed when missing or at another version. */
   install?: pulumi.Input<InstallArgs>;
   /** Where the join script is written when the node ends pending-manual. Default `C:\ProgramData\MeshWindowsNode\join-mesh.ps1`. */
@@ -205,6 +207,8 @@ export interface MeshWindowsNodeOutputs {
   readonly joinRetryDelaySeconds: pulumi.Output<number | undefined>;
   /** Seconds allowed per join attempt. */
   readonly joinTimeoutSeconds: pulumi.Output<number | undefined>;
+  /** Whether a join is followed by a service restart that checks the node survives it. */
+  readonly verifyRestart: pulumi.Output<boolean | undefined>;
   /** How Tailscale is installed. */
   readonly install: pulumi.Output<InstallInput | undefined>;
   /** Where the join script is (or would be) written on the host. */
@@ -229,6 +233,8 @@ export interface MeshWindowsNodeOutputs {
   readonly tailscaleIps: pulumi.Output<string[]>;
   /** The node's name as the mesh reports it. */
   readonly nodeName: pulumi.Output<string>;
+  /** The Windows account the join ran as (DOMAIN\user): the Tailscale daemon's profile belongs to it, and another account connecting to the daemon later (its tray app at a Remote Desktop logon, or a CLI call) switches the daemon away from this node (tailscale#12989). Unset while pending-manual or when the node joined outside this tool. */
+  readonly nodeOwner: pulumi.Output<string | undefined>;
   /** The Tailscale version installed on the host. */
   readonly tailscaleVersion: pulumi.Output<string>;
   /** SHA256 fingerprint of the host key seen, enforced on every later connection. */

@@ -8,6 +8,7 @@
  */
 
 import type { InstallInput } from "../node/types";
+import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 
 export type StepName = "probe" | "install" | "join" | "cleanup";
 
@@ -31,75 +32,31 @@ export const SID_USERS = "S-1-5-32-545";
  * join step's time budget, and the simulator's person waits as long at the join script.
  */
 export const UP_KILL_MARGIN_SECONDS = 15;
-
-// ---------------------------------------------------------------- failure classes
-
-export type AttemptClass =
-  | "joined"
-  | "daemon-unreachable"
-  | "in-use"
-  | "auth-rejected"
-  | "timeout"
-  | "service-not-running"
-  | "other";
-
 /**
- * How a `tailscale up` failure is classified. Sent to the host as data, so the retry decision is
- * made there (one round trip for all attempts) with the same table the Node side documents.
- * `retry`: another attempt may help. `manual`: a person running the join script interactively can fix it.
+ * The daemon's named pipe, which the CLI dials (paths.DefaultTailscaledSocket in tailscale/tailscale).
+ * It exists only once tailscaled listens: a `tailscale up` started before that spends its 20 s pipe
+ * dial and fails with "context deadline exceeded" (tailscale#14077, #16086), an attempt wasted.
  */
-export interface FailureRule {
-  class: Exclude<AttemptClass, "joined" | "other">;
-  /** A .NET/JavaScript-compatible regular expression, matched case-insensitively. */
-  pattern: string;
-  retry: boolean;
-  manual: boolean;
-}
+export const TAILSCALE_PIPE = "\\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled";
+/**
+ * The subject Tailscale's code-signing certificate begins with (the signer of its MSIs, as
+ * Get-AuthenticodeSignature reports it: "CN=Tailscale Inc., O=Tailscale Inc., L=Toronto, S=Ontario,
+ * C=CA, ..."). install.ps1 runs an MSI only when its signature is Valid and by this signer.
+ */
+export const TAILSCALE_SIGNER = "CN=Tailscale Inc., O=Tailscale Inc.,";
+/** How long the join step waits for the service to run and its pipe to exist before the first attempt. */
+export const DAEMON_WAIT_SECONDS = 30;
 
-export const FAILURE_RULES: readonly FailureRule[] = [
-  // The first matching rule wins, so the specific texts come first: "timeout waiting for Tailscale
-  // service ..." also contains "waiting for Tailscale", and the CLI wraps "already in use by" in
-  // "failed to connect to local tailscaled".
-  {
-    class: "timeout",
-    pattern: "timeout waiting for|timed out",
-    retry: true,
-    manual: true,
-  },
-  {
-    class: "in-use",
-    pattern: "already in use by|running in server mode|connection from .+ not allowed",
-    retry: true,
-    manual: true,
-  },
-  {
-    class: "daemon-unreachable",
-    pattern: "failed to connect to local Tailscale daemon|failed to connect to local tailscaled|doesn't appear to be running|context deadline exceeded|waiting for Tailscale",
-    retry: true,
-    manual: true,
-  },
-  {
-    class: "auth-rejected",
-    pattern: "invalid key|key expired|not valid|unable to validate|auth ?key .*(rejected|invalid|expired)|authkey expired|404 Not Found",
-    retry: false,
-    manual: false,
-  },
-];
-
-export interface Attempt {
-  number: number;
-  class: AttemptClass;
-  /** The CLI's output, trimmed and with every secret redacted. */
-  message: string;
-  seconds: number;
-}
+export * from "./failure-rules";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi and runs
+ * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi;
+ *          refuses it (failed, the MSI deleted) when install.sha256 is given and differs, or when its
+ *          Authenticode signature is not Valid by TAILSCALE_SIGNER; then runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
  *          TS_NOLAUNCH=1 [TS_LOGINURL=<url>]`; exit 0 or 3010 = installed (service Running, Automatic),
  *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the
@@ -113,20 +70,25 @@ export interface Attempt {
  *             set, UnattendedMode=always, then each of policyValues; a null value is removed);
  *          2b. applies daemonEnv to the daemon's environment file (see DaemonEnvChange);
  *          3. sets the Tailscale service to Automatic and restarts it; if it does not reach Running,
- *             returns failed/service-not-running (nothing else written);
+ *             returns failed/service-not-running (nothing else written); then waits (at most
+ *             daemonWaitSeconds, one look a second, a progress line) until the service is Running and
+ *             TAILSCALE_PIPE exists, else failed/service-not-running: attempts count from then;
  *          4. per attempt: checks <stateDir>'s owner and DACL again (else the step fails, nothing
  *             written), writes the key to <stateDir>\authkey-<random>.txt, runs
  *             `tailscale.exe up <upArgs> --auth-key=file:<that path>` (killed after timeoutSeconds +
  *             upKillMarginSeconds),
  *             deletes the key file whatever happens, classifies the output with `rules`;
- *          5. joined: removes the join script at joinScriptPath if present, applies the route guard
- *             (JoinParams.acceptRoutes), returns the adapter's addresses; a class with retry=false: failed (no script written); attempts exhausted on a
- *             class with manual=true: checks the script's folder (the state directory; a missing folder
- *             is created and taken over; an existing one another account owns or may change is refused),
- *             writes joinScriptText to joinScriptPath with an explicit ACL for Administrators and SYSTEM
- *             only, returns pending-manual; when the folder is refused or the write or move fails (disk
- *             full, folder not writable), removes the staged copy and returns
- *             failed/join-script-unwritable with the reason (no file with the key left).
+ *          5. joined: removes the join script at joinScriptPath if present; with verifyRestart,
+ *             restarts the service once, waits for it and its pipe, and compares the adapter's
+ *             addresses with those before (restart.verified); applies the route guard
+ *             (JoinParams.acceptRoutes); returns the adapter's addresses and the Windows account the
+ *             join ran as (the node's owner); a class with retry=false: failed (no script written);
+ *             attempts exhausted on a class with manual=true: checks the script's folder (the state
+ *             directory; a missing folder is created and taken over; an existing one another account
+ *             owns or may change is refused), writes joinScriptText to joinScriptPath with an explicit
+ *             ACL for Administrators and SYSTEM only, returns pending-manual; when the folder is refused
+ *             or the write or move fails (disk full, folder not writable), removes the staged copy and
+ *             returns failed/join-script-unwritable with the reason (no file with the key left).
  * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
  *          removes <stateDir> when it is empty.
  */
@@ -140,9 +102,28 @@ export interface ProbeParams {
   policyNames: string[];
   /** The daemon's environment file (DAEMON_ENV_FILE). */
   daemonEnvPath: string;
+  /** Run the doctor's checks too (checks.ps1); absent or null: the passive probe of a refresh. */
+  checks?: CheckSettings | null;
+}
+
+/** What the checks need: the addresses the host must reach (bounded HEAD requests) and their time limit. */
+export interface CheckSettings {
+  urls: { id: "reach-packages" | "reach-control-server"; url: string }[];
+  timeoutSeconds: number;
+}
+
+/** One check of the doctor: what was seen, and what to do when it is not a pass. */
+export interface HostCheck {
+  id: string;
+  status: "pass" | "warn" | "fail";
+  seen: string;
+  /** Empty for a pass. */
+  fix: string;
 }
 
 export interface ProbeResult {
+  /** The doctor's checks, when the probe was asked for them (else null). */
+  checks?: HostCheck[] | null;
   computerName: string;
   os: { caption: string; version: string };
   powershellVersion: string;
@@ -229,6 +210,10 @@ export interface JoinParams {
   timeoutSeconds: number;
   /** How long `tailscale up` may outlive its own timeout before the step kills it (UP_KILL_MARGIN_SECONDS). */
   upKillMarginSeconds: number;
+  /** How long to wait for the service and its pipe before the first attempt (DAEMON_WAIT_SECONDS). */
+  daemonWaitSeconds: number;
+  /** After a join, restart the service once and check the node comes back with the same addresses. */
+  verifyRestart: boolean;
   rules: readonly FailureRule[];
   stateDir: string;
   joinScriptPath: string;
@@ -243,7 +228,20 @@ export interface RouteAcceptance {
 }
 
 export type JoinResult =
-  | { outcome: "joined"; tailscaleIps: string[]; nodeName: string | null; attempts: Attempt[]; routes: RouteAcceptance | null }
+  | {
+      outcome: "joined";
+      tailscaleIps: string[];
+      nodeName: string | null;
+      /**
+       * The Windows account the join ran as (DOMAIN\\user): the daemon's profile belongs to it, and
+       * another account connecting later switches the daemon away from it (tailscale#12989).
+       */
+      owner: string;
+      /** The restart check (verifyRestart); null when not asked. tailscaleIps are those after it. */
+      restart: { verified: boolean; seen: string } | null;
+      attempts: Attempt[];
+      routes: RouteAcceptance | null;
+    }
   | { outcome: "pending-manual"; reason: AttemptClass; attempts: Attempt[] }
   | { outcome: "failed"; reason: JoinFailureReason; message: string; attempts: Attempt[] };
 

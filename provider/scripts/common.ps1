@@ -217,3 +217,28 @@ function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
         Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue
     }
 }
+
+# ---------------------------------------------------------------- the daemon's readiness and owner
+
+# The pipe the CLI dials (paths.DefaultTailscaledSocket in tailscale/tailscale).
+$TailscalePipe = '\\.\pipe\ProtectedPrefix\Administrators\Tailscale\tailscaled'
+
+function Wait-MeshDaemon([int]$Seconds) {
+    # Returns $null once the service is Running and its pipe exists, otherwise what was seen. A
+    # `tailscale up` started before the pipe exists spends its 20 s dial and fails with "context
+    # deadline exceeded" (tailscale#14077, #16086): waiting here keeps attempts for real failures.
+    $status = 'missing'
+    for ($second = 0; $second -le $Seconds; $second++) {
+        $service = Get-Service -Name $TailscaleService -ErrorAction SilentlyContinue
+        if ($null -ne $service) { $status = [string]$service.Status }
+        if ($status -eq 'Running' -and (Test-Path -LiteralPath $TailscalePipe)) { return $null }
+        if ($second -eq 0) { Write-MeshProgress "waiting up to $Seconds s for the $TailscaleService service and its pipe" @{ waitSeconds = $Seconds } }
+        if ($second -lt $Seconds) { Start-Sleep -Seconds 1 }
+    }
+    "the $TailscaleService service is $status and its pipe $TailscalePipe did not appear within $Seconds s"
+}
+
+function Get-MeshAccountName {
+    # The Windows account this step runs as: the account that owns a node it joins.
+    [string][Security.Principal.WindowsIdentity]::GetCurrent().Name
+}

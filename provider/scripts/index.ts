@@ -40,12 +40,20 @@ function withoutCommentLines(text: string): string {
   return text.replace(/^[ \t]*#.*$/gm, "");
 }
 
+/** Each step's own files, after the shared ones: the probe carries the doctor's checks. */
+const STEP_FILES: Record<StepName, string[]> = {
+  probe: ["checks.ps1", "probe.ps1"],
+  install: ["install.ps1"],
+  join: ["join.ps1"],
+  cleanup: ["cleanup.ps1"],
+};
+
 /**
  * One step's script in its parts: the shared functions and the folder functions, each sent once per
- * operation, then the step's own file.
+ * operation, then the step's own files.
  */
 export function stepScriptParts(name: StepName): string[] {
-  return ["common.ps1", "folders.ps1", `${name}.ps1`].map((file) => withoutCommentLines(readSource(file)));
+  return ["common.ps1", "folders.ps1", ...STEP_FILES[name]].map((file) => withoutCommentLines(readSource(file)));
 }
 
 /** The complete script of one step, as the step loop runs it with the step's params. */

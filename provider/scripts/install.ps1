@@ -1,4 +1,7 @@
 # install: installs or upgrades Tailscale, from its MSI (the default) or with winget.
+
+# The subject Tailscale's code-signing certificate begins with (its MSIs, tailscale.exe).
+$TailscaleSigner = 'CN=Tailscale Inc., O=Tailscale Inc.,'
 Protect-MeshFolder -Path $Params.stateDir
 
 if ($Params.method -eq 'winget') {
@@ -49,6 +52,13 @@ try {
         if ($seen -ne $pinned.Value) {
             return @{ outcome = 'failed'; exitCode = $null; message = "the downloaded MSI's SHA-256 is $seen, not $($pinned.Value) as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash"; logTail = '' }
         }
+    }
+    # Authenticode, always: only an MSI that Windows says Tailscale signed, unaltered, ever runs.
+    $signature = Get-AuthenticodeSignature -LiteralPath $msiPath
+    $signer = 'no signer'
+    if ($null -ne $signature.SignerCertificate) { $signer = [string]$signature.SignerCertificate.Subject }
+    if ([string]$signature.Status -ne 'Valid' -or -not $signer.StartsWith($TailscaleSigner, [StringComparison]::Ordinal)) {
+        return @{ outcome = 'failed'; exitCode = $null; message = "the downloaded MSI's Authenticode signature is $([string]$signature.Status) by $signer, not Valid by $TailscaleSigner*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)"; logTail = '' }
     }
     Write-MeshProgress 'running the Tailscale installer'
     $run = Invoke-MeshNative -FilePath 'msiexec.exe' -ArgumentList $arguments -TimeoutSeconds 900

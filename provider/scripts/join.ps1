@@ -27,6 +27,27 @@ function Wait-MeshTailscaleAddress {
     }
 }
 
+function Test-MeshRestart([string[]]$Addresses) {
+    # Nodes have been seen logged out after a service restart (tailscale#3186): restart once and
+    # check the adapter comes back with the same addresses (the adapter, not the CLI, which the
+    # SSH session may not reach).
+    Write-MeshProgress 'restarting the Tailscale service once to check the node survives it'
+    try {
+        Restart-Service -Name $TailscaleService -Force
+    } catch {
+        return @{ verified = $false; seen = [string]$_.Exception.Message; addresses = @() }
+    }
+    $problem = Wait-MeshDaemon -Seconds $Params.daemonWaitSeconds
+    if ($problem) { return @{ verified = $false; seen = $problem; addresses = @() } }
+    $after = @(Wait-MeshTailscaleAddress)
+    $before = ($Addresses | Sort-Object) -join ', '
+    $now = ($after | Sort-Object) -join ', '
+    if ($now -ne $before) {
+        return @{ verified = $false; seen = "after the restart the node's addresses are [$now], not [$before]"; addresses = $after }
+    }
+    @{ verified = $true; seen = "the node came back with [$now]"; addresses = $after }
+}
+
 function Get-MeshNodeName {
     # Best effort: the name the control server gave the node (it can differ from the one asked for).
     $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('status', '--json') -TimeoutSeconds 30
@@ -151,6 +172,11 @@ $serviceProblem = Restart-MeshService
 if ($serviceProblem) {
     return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }
 }
+# Attempts count from the moment the daemon can answer.
+$daemonProblem = Wait-MeshDaemon -Seconds $Params.daemonWaitSeconds
+if ($daemonProblem) {
+    return @{ outcome = 'failed'; reason = 'service-not-running'; message = $daemonProblem; attempts = @() }
+}
 
 $attempts = New-Object System.Collections.ArrayList
 $upArguments = @('up') + @(Complete-MeshUpArgument -UpArgs $Params.upArgs -TimeoutSeconds $Params.timeoutSeconds)
@@ -184,9 +210,17 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
         if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
             Remove-Item -LiteralPath $Params.joinScriptPath -Force
         }
+        $addresses = @(Wait-MeshTailscaleAddress)
+        $nodeName = Get-MeshNodeName
+        $restart = $null
+        if ($Params.verifyRestart) {
+            $check = Test-MeshRestart -Addresses $addresses
+            $addresses = @($check.addresses)
+            $restart = @{ verified = $check.verified; seen = $check.seen }
+        }
         $routes = $null
         if ($Params.acceptRoutes) { $routes = Resolve-MeshRouteAcceptance }
-        return @{ outcome = 'joined'; tailscaleIps = @(Wait-MeshTailscaleAddress); nodeName = Get-MeshNodeName; attempts = $attempts; routes = $routes }
+        return @{ outcome = 'joined'; tailscaleIps = $addresses; nodeName = $nodeName; owner = Get-MeshAccountName; restart = $restart; attempts = $attempts; routes = $routes }
     }
     if ($rule -and -not $rule.retry) {
         return @{ outcome = 'failed'; reason = $class; message = $message; attempts = $attempts }

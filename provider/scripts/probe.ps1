@@ -15,7 +15,12 @@ function Get-MeshSystemPolicy([string[]]$Names) {
     $found
 }
 
+# The doctor's checks, when asked (create, update and `doctor`; a refresh stays passive).
+$checkSettings = $Params.PSObject.Properties['checks']
+$checks = $null
+if ($checkSettings -and $null -ne $checkSettings.Value) { $checks = @(Get-MeshHostCheck -Settings $checkSettings.Value) }
 @{
+    checks = $checks
     computerName = $env:COMPUTERNAME
     os = @{ caption = [string]$os.Caption; version = [string]$os.Version }
     # Get-Host, not $PSVersionTable: the same version under powershell.exe, and a simulated host can answer it.

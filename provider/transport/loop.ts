@@ -10,6 +10,7 @@ import type { ClientChannel } from "ssh2";
 import { MeshError } from "../common/errors";
 import type { Redactor } from "../common/redact";
 import type { LiveConnection } from "./dial";
+import { languageModeError } from "./language-mode";
 import { LineSplitter, NoiseTail } from "./lines";
 import { FrameWriter, LOOP_FRAME_LINE, parseLine, STEP_COMMAND_LINE, type StepEnvelope } from "./protocol";
 import type { StepRequest, TransportStats } from "./types";
@@ -173,6 +174,8 @@ export class StepLoop {
       pending?.settle(() => {
         const name = pending.request.name;
         if (!this.connection.alive) throw new ConnectionDropped(`the connection closed during step "${name}"${this.noise.suffix()}`);
+        const constrained = languageModeError(this.noise.text(), { host: label, step: name });
+        if (constrained) throw constrained;
         throw new MeshError(`the step ended without a result (exit code ${this.exitCode ?? "unknown"})`, {
           kind: "step-failed",
           host: label,

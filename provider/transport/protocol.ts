@@ -50,12 +50,20 @@ export type StepEnvelope<T> =
   | { ok: true; value: T }
   | { ok: false; error: { message: string; type?: string; line?: number; script?: string } };
 
+/** The bootstrap's one line on a host whose PowerShell is not in FullLanguage mode, and its exit code. */
+export const LANGUAGE_MODE_MARK = "##mesh-language-mode:";
+export const LANGUAGE_MODE_EXIT_CODE = 3;
+
 /**
  * The command-line part: reads the first frame (the loop) from stdin and runs it with the rest of
  * stdin. A script started with -EncodedCommand reads redirected stdin through `$input`, an
  * enumerator of lines that yields each line as it arrives.
  */
 export const LOADER_SCRIPT = [
+  // Under AppLocker/WDAC PowerShell runs in ConstrainedLanguage mode, where the .NET calls below fail:
+  // said first, in words that language allows, as one plain line (exit code LANGUAGE_MODE_EXIT_CODE).
+  "$m=[string]$ExecutionContext.SessionState.LanguageMode",
+  `if($m -ne 'FullLanguage'){'${LANGUAGE_MODE_MARK}'+$m;exit ${LANGUAGE_MODE_EXIT_CODE}}`,
   "$f=$input;$null=$f.MoveNext()",
   "$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($f.Current))),[IO.Compression.CompressionMode]::Decompress)",
   ". ([ScriptBlock]::Create((New-Object IO.StreamReader($z)).ReadToEnd())) $f",

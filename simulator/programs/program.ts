@@ -26,6 +26,8 @@ export interface SimRecord {
    * (must stay empty).
    */
   exposures: string[];
+  /** Restarts that logged the node out (scenario service.forgetsLoginOnRestart: the first one only). */
+  loginsLostOnRestart?: number;
 }
 
 export function emptyRecord(): SimRecord {

@@ -4,11 +4,13 @@
  * ask it in both back ends: the TypeScript back end where a script calls them, the pwsh back end's
  * cmdlet stand-ins (services.ps1) through the program socket. A start fails when the scenario says
  * so (service.startFails) or the service is disabled; errors read as Windows PowerShell 5.1 writes
- * them, and the stand-ins write them as non-terminating errors, as the cmdlets do.
+ * them, and the stand-ins write them as non-terminating errors, as the cmdlets do. The daemon's pipe
+ * appears some seconds after a start when the scenario says so (daemonPipeExists).
  */
 import { TAILSCALE_SERVICE } from "../../provider/scripts/catalogue";
 import type { HostState } from "../host-state";
 import type { ProgramHost } from "./program";
+import { forgetLogin } from "./tailscale";
 
 export const SERVICE_COMMANDS = ["Get-Service", "Set-Service", "Start-Service", "Stop-Service", "Restart-Service"] as const;
 export type ServiceCommand = (typeof SERVICE_COMMANDS)[number];
@@ -31,7 +33,7 @@ export interface ServiceError {
 /** The service after the command (as Get-Service would show it), or the error the cmdlet writes. */
 export type ServiceAnswer = { service: { name: string } & Service } | { error: ServiceError };
 
-export function serviceCommand(host: Pick<ProgramHost, "state" | "scenario">, request: ServiceRequest): ServiceAnswer {
+export function serviceCommand(host: ProgramHost, request: ServiceRequest): ServiceAnswer {
   const service = request.name.toLowerCase() === TAILSCALE_SERVICE.toLowerCase() ? host.state.tailscale.service : null;
   if (!service) return { error: notFound(request) };
   switch (request.command) {
@@ -46,6 +48,10 @@ export function serviceCommand(host: Pick<ProgramHost, "state" | "scenario">, re
       service.status = "Stopped";
       if (host.scenario.service?.startFails || service.startType === "Disabled") return { error: startFailed(request.command) };
       service.status = "Running";
+      if (request.command === "Restart-Service") loseLoginOnce(host);
+      const starting = host.scenario.service?.pipeAfterSeconds;
+      if (starting) host.state.tailscale.startingSeconds = starting;
+      else delete host.state.tailscale.startingSeconds;
       break;
     }
     case "Get-Service":
@@ -71,4 +77,25 @@ function startFailed(command: "Start-Service" | "Restart-Service"): ServiceError
       ? `Failed to start service '${TAILSCALE_SERVICE} (${TAILSCALE_SERVICE})'.`
       : `Service '${TAILSCALE_SERVICE} (${TAILSCALE_SERVICE})' cannot be started due to the following error: Cannot start service ${TAILSCALE_SERVICE} on computer '.'.`;
   return { message, category: "OpenError", id: `CouldNotStartService,Microsoft.PowerShell.Commands.${command.replace("-", "")}Command` };
+}
+
+/**
+ * `Test-Path` on the daemon's pipe (TAILSCALE_PIPE): there once the service runs and the daemon has
+ * started. Scripts look once a second, so each look that finds no pipe is a second of the start.
+ */
+export function daemonPipeExists(state: HostState): boolean {
+  if (state.tailscale.service?.status !== "Running") return false;
+  const starting = state.tailscale.startingSeconds ?? 0;
+  if (starting <= 0) return true;
+  if (starting > 1) state.tailscale.startingSeconds = starting - 1;
+  else delete state.tailscale.startingSeconds;
+  return false;
+}
+
+/** tailscale#3186: the scenario's first restart of a logged-in daemon logs the node out. */
+function loseLoginOnce(host: ProgramHost): void {
+  const ts = host.state.tailscale;
+  if (!host.scenario.service?.forgetsLoginOnRestart || ts.backendState !== "Running" || host.record.loginsLostOnRestart) return;
+  host.record.loginsLostOnRestart = 1;
+  forgetLogin(host.state);
 }

@@ -74,10 +74,16 @@ function answerOf(run: UpRun): ProgramAnswer {
   return run.exitCode === 0 ? exit(0, run.output, "", run.seconds) : exit(run.exitCode, "", run.output, run.seconds);
 }
 
-/** The daemon answers only when its service runs. */
+/**
+ * The daemon answers only when its service runs and its pipe exists: a CLI started while it is still
+ * starting spends its 20 s pipe dial, by which time the daemon is up (tailscale#14077, #16086).
+ */
 function daemonProblem(run: ProgramRun): ProgramAnswer | undefined {
-  if (run.state.tailscale.service?.status === "Running") return undefined;
-  return exit(1, "", "failed to connect to local tailscaled process; is the Tailscale service running?");
+  const ts = run.state.tailscale;
+  if (ts.service?.status !== "Running") return exit(1, "", "failed to connect to local tailscaled process; is the Tailscale service running?");
+  if (!ts.startingSeconds) return undefined;
+  delete ts.startingSeconds;
+  return answerOf(tailscaleUpRun("daemon-unreachable", upContext(run, "", OTHER_CALL_SECONDS)));
 }
 
 /** How the daemon answers CLI calls other than `up`: over SSH like its last `up` behaviour. */

@@ -28,7 +28,7 @@ function inputsFor(host: SimulatedWindowsHost, scenario: Scenario): NodeInputs {
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
     // Pinned, as production stacks do: an older installed version is then upgraded.
-    install: { method: "msi", version: LATEST_TAILSCALE },
+    install: { method: "msi", version: LATEST_TAILSCALE, ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }) },
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
     joinTimeoutSeconds: 10,
@@ -98,6 +98,10 @@ function expectedKind(scenario: Scenario): string {
       return "service-failed";
     case "step-timeout":
       return "step-timeout";
+    case "host-not-ready":
+      return "host-not-ready";
+    case "not-admin":
+      return "not-admin";
     case "join-script-unwritable":
       return "join-failed";
     default:
@@ -138,6 +142,9 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         // No copy of the key anywhere on the host (a staged join script included).
         for (const [path, file] of Object.entries(afterCreate.files)) expectNoLeak(path, file.content);
         for (const message of scenario.expect.messages ?? []) expect(error.message).toContain(message);
+        if (scenario.expect.error) expect(error.message).toContain(scenario.expect.error);
+        // A refused or failed installer is never left on the host.
+        expect(Object.keys(afterCreate.files).filter((path) => /\.msi$/i.test(path))).toEqual([]);
         // A folder the product did not make, and may not take over, is left as it was.
         for (const [path, security] of Object.entries(scenario.host?.security ?? {})) {
           if (path.toLowerCase() !== DEFAULT_STATE_DIR.toLowerCase()) expect(afterCreate.security?.[path]).toEqual(security);
@@ -153,6 +160,10 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
       expect(outputs.providerVersion).toBe("0.0.0-test");
       expect(JSON.stringify(outputs)).not.toContain("undefined");
       expectNoLeak("non-secret outputs", nonSecretOutputs(outputs));
+      if (scenario.expect.attempts !== undefined) expect(outputs.attempts.length).toBe(scenario.expect.attempts);
+      if (scenario.expect.warning) expect(outputs.warnings).toContainEqual(expect.stringContaining(scenario.expect.warning));
+      // The node belongs to the account the join ran as (never SYSTEM); a pending node has no owner yet.
+      expect(outputs.nodeOwner).toBe(outputs.state === "joined" ? `${afterCreate.computerName}\\Administrator` : undefined);
 
       let current = outputs;
       if (outputs.state === "pending-manual") {
@@ -187,9 +198,18 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
         current = refreshed.outputs;
         expect(fileAt(await host.state(), JOIN_SCRIPT_PATH)).toBeUndefined();
       } else {
-        expect(outputs.tailscaleIps.length).toBeGreaterThan(0);
-        expect(outputs.joinScript).toBe("");
-        expect(outputs.manualCommand).toBe("");
+        if (scenario.expect.drift) {
+          // Create said what went wrong; the next up repairs it.
+          expect(outputs.drift).toEqual(scenario.expect.drift);
+          current = await updateNode(outputs, inputs, { log });
+          expect(current.drift ?? []).toEqual([]);
+          expect(current.warnings ?? []).toEqual([]);
+        } else {
+          expect(outputs.drift ?? []).toEqual([]);
+        }
+        expect(current.tailscaleIps.length).toBeGreaterThan(0);
+        expect(current.joinScript).toBe("");
+        expect(current.manualCommand).toBe("");
         const refreshed = await readNode(current, { log });
         expect(refreshed.outputs.state).toBe("joined");
         expect(refreshed.outputs.drift).toEqual([]);

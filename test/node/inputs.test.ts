@@ -62,6 +62,7 @@ function fullInputs(): NodeInputs {
     joinAttempts: 5,
     joinRetryDelaySeconds: 10,
     joinTimeoutSeconds: 60,
+    verifyRestart: false,
     install: { method: "msi", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc", sha256: "a".repeat(64) },
     joinScriptPath: "D:\\Ops Tools\\mesh (v2)\\join-mesh.ps1",
     controlServer: { kind: "headscale", url: "https://headscale.example.com", apiKey: "hs-api-key-0123456789", tailnet: "-", user: "windows", keyExpirySeconds: 3600 },
@@ -285,6 +286,7 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["a duplicate tag", (i) => (i.advertiseTags = ["tag:a", "tag:b", "tag:a"]), "advertiseTags[2]", "listed twice (also at index 0)"],
     // acceptRoutes, advertiseExitNode
     ["acceptRoutes as text", (i) => (i.acceptRoutes = "yes"), "acceptRoutes", "must be true or false"],
+    ["verifyRestart as text", (i) => (i.verifyRestart = "no"), "verifyRestart", "must be true or false"],
     ["advertiseExitNode as a number", (i) => (i.advertiseExitNode = 1), "advertiseExitNode", "must be true or false"],
     // advertiseRoutes
     ["routes that are a string", (i) => (i.advertiseRoutes = "10.0.0.0/8"), "advertiseRoutes", "must be a list"],
@@ -615,6 +617,7 @@ describe("withDefaults", () => {
       joinAttempts: 3,
       joinRetryDelaySeconds: 5,
       joinTimeoutSeconds: 30,
+      verifyRestart: true,
       install: { method: "msi" },
       joinScriptPath: "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1",
       onDelete: { logout: false, uninstall: false, removeFromControlServer: false },

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import { readdirSync } from "fs";
 import { join as joinPath } from "path";
 import { buildJoinScript, readJoinScriptData } from "../../provider/scripts";
-import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -100,7 +100,7 @@ describePwsh("hostile values", () => {
       joinScriptPath,
       rules: FAILURE_RULES,
     };
-    const params: JoinParams = { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) };
+    const params: JoinParams = { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) };
     try {
       const install = await stepValue(host, "install", { method: "msi", version: null, msiUrl: null, loginServer: HOSTILE_ARGUMENT, stateDir });
       expect(install.outcome).toBe("installed");
@@ -160,7 +160,7 @@ describePwsh("hostile values", () => {
       rules: FAILURE_RULES,
     };
     try {
-      const run = await runStep(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
+      const run = await runStep(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) });
       expect(run.envelope?.ok).toBe(false);
       expect(run.envelope && !run.envelope.ok && run.envelope.error.message).toMatch(/argument 2 for C:\\Program Files\\Tailscale\\tailscale\.exe .*contains a double quote/);
       expect((await host.record()).calls.filter((call) => call.program === "tailscale")).toEqual([]);

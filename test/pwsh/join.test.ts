@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, SID_ADMINISTRATORS, UP_KILL_MARGIN_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, SID_ADMINISTRATORS, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -33,7 +33,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), ...overrides };
+  return { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data), ...overrides };
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */
@@ -52,6 +52,33 @@ async function expectKeySafe(host: PwshHostBackend, state?: HostState): Promise<
 }
 
 describePwsh("the join step", () => {
+  test("a daemon whose pipe appears late: one progress line while waiting, then the first attempt joins", async () => {
+    const host = await installedHost("service-not-ready-5s");
+    try {
+      const run = await runStep(host, "join", joinParams());
+      expect(run.progress).toEqual([
+        { message: `waiting up to ${DAEMON_WAIT_SECONDS} s for the Tailscale service and its pipe`, data: { waitSeconds: DAEMON_WAIT_SECONDS } },
+        { message: "tailscale up: attempt 1 of 3", data: { attempt: 1, of: 3 } },
+      ]);
+      expect(run.envelope).toMatchObject({ ok: true, value: { outcome: "joined", attempts: [{ number: 1, class: "joined" }] } });
+    } finally {
+      await host.dispose();
+    }
+  });
+
+  test("a daemon whose pipe never appears within the wait: failed, no attempt made", async () => {
+    const host = await installedHost({ ...scenarioByName("service-not-ready-5s"), service: { pipeAfterSeconds: 50 } });
+    try {
+      const run = await runStep(host, "join", joinParams({ daemonWaitSeconds: 2 }));
+      expect(run.envelope).toMatchObject({
+        ok: true,
+        value: { outcome: "failed", reason: "service-not-running", message: expect.stringContaining("did not appear within 2 s"), attempts: [] },
+      });
+    } finally {
+      await host.dispose();
+    }
+  });
+
   test("first try: joined; policy written, service automatic and running, the key read from its file", async () => {
     const host = await installedHost("clean-join-first-try");
     try {
@@ -59,7 +86,15 @@ describePwsh("the join step", () => {
       expect(run.progress).toEqual([{ message: "tailscale up: attempt 1 of 3", data: { attempt: 1, of: 3 } }]);
       expect(run.envelope).toEqual({
         ok: true,
-        value: { outcome: "joined", tailscaleIps: tailnetAddressesFor("WIN-01"), nodeName: "win-01", attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }], routes: null },
+        value: {
+          outcome: "joined",
+          tailscaleIps: tailnetAddressesFor("WIN-01"),
+          nodeName: "win-01",
+          owner: "WIN-01\\Administrator",
+          restart: null,
+          attempts: [{ number: 1, class: "joined", message: "", seconds: expect.any(Number) }],
+          routes: null,
+        },
       });
       const state = await host.state();
       expect(state.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"]).toEqual({ LoginURL: "https://headscale.example.com", Hostname: "win-01", UnattendedMode: "always" });

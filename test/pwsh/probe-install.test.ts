@@ -43,6 +43,7 @@ describePwsh("probe", () => {
       const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
       const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
       expect(result).toEqual({
+        checks: null,
         computerName: "DESK-07",
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
         powershellVersion: "5.1.26100.2161",

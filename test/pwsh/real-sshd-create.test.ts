@@ -2,8 +2,12 @@
  * The closest this machine gets to a real Windows host: Debian's OpenSSH server on loopback, whose
  * `powershell.exe ...` lands (through test/support/windows-shim.sh) in real pwsh running the
  * provider's unchanged bootstrap and scripts, with the pwsh back end's Windows stand-ins in front.
- * A full create, a refresh and a delete go through it.
+ * A full create, a refresh and a delete go through it, and `mesh-windows-node doctor`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { run, type CliIo } from "../../provider/cli/main";
 import { createNode } from "../../provider/lifecycle/provision";
 import { readNode } from "../../provider/lifecycle/inspect";
 import { deleteNode } from "../../provider/lifecycle/remove";
@@ -31,6 +35,34 @@ const JOIN_SCRIPT = DEFAULT_JOIN_SCRIPT_PATH;
   afterAll(async () => {
     await sshd?.stop();
     await backend?.dispose();
+  });
+
+  it("doctor through the CLI: the checks run in real pwsh behind sshd, --json, exit 0, nothing changed", async () => {
+    const home = mkdtempSync(join(tmpdir(), "doctor-sshd-"));
+    try {
+      const keyFile = join(home, "id_test");
+      writeFileSync(keyFile, sshd.userKey.privateKey, { mode: 0o600 });
+      const out = { stdout: "", stderr: "" };
+      const io: CliIo = {
+        stdout: (text) => void (out.stdout += text),
+        stderr: (text) => void (out.stderr += text),
+        env: { HOME: home, MESH_WINDOWS_NODE_HOME: home },
+        readStdin: async () => "",
+      };
+      const before = await backend.state();
+      const argv = ["doctor", "--host", sshd.host, "--port", String(sshd.port), "--user", sshd.user, "--identity-file", keyFile, "--host-key", sshd.hostKeyLine];
+      const code = await run([...argv, "--login-server", "https://headscale.example.com", "--json"], io);
+      expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      const report = JSON.parse(out.stdout) as { verdict: string; checks: { id: string; status: string }[] };
+      expect(report.verdict).toBe("ready");
+      expect(report.checks.map((check) => check.id)).toEqual([
+        "administrator", "powershell", "default-shell", "pending-reboot", "disk-space", "tls12", "tailscale",
+        "vpn-adapters", "udp-41641", "reach-packages", "reach-control-server", "clock",
+      ]);
+      expect((await backend.state()).files).toEqual(before.files);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("creates a pending-manual node, refreshes it, and deletes it, with the key never on a command line", async () => {

@@ -6,7 +6,7 @@
  * Skipped loudly without pwsh (failed in CI).
  */
 import { stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { initialHostState } from "../../simulator/initial-state";
@@ -30,6 +30,7 @@ const JOIN: JoinParams = {
   retryDelaySeconds: 0,
   timeoutSeconds: 30,
   upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
+  daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false,
   rules: FAILURE_RULES,
   stateDir: STATE_DIR,
   joinScriptPath: "C:\\temp\\join-mesh.ps1",

@@ -13,6 +13,7 @@ import {
   SID_SYSTEM,
   SID_USERS,
   UP_KILL_MARGIN_SECONDS,
+  DAEMON_WAIT_SECONDS,
   type JoinParams,
   type JoinScriptData,
 } from "../../provider/scripts/catalogue";
@@ -52,7 +53,7 @@ function joinParams(overrides: Partial<JoinScriptData> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data), acceptRoutes: false, daemonEnv: null };
+  return { ...data, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data), acceptRoutes: false, daemonEnv: null };
 }
 
 /** A host with Tailscale installed whose `tailscale up` over SSH cannot reach the daemon (a person must run the script). */

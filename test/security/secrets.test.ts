@@ -31,7 +31,7 @@ import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { stepValue } from "../../simulator/backends/run-step";
 import { buildJoinScript } from "../../provider/scripts";
-import { DAEMON_ENV_FILE, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type DaemonEnvChange } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type DaemonEnvChange } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
 import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
@@ -458,7 +458,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) });
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Client, type ConnectConfig } from "ssh2";
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../simulator";
 import { FrameWriter, LOOP_FRAME_LINE, STEP_COMMAND_LINE, parseLine, type StepEnvelope, type StepProgress } from "../../provider/transport/protocol";
 import { AUTH_KEY, joinScriptTextFor } from "./backends/ts/step-runner";
@@ -71,6 +71,7 @@ function joinParams(): JoinParams {
     retryDelaySeconds: 5,
     timeoutSeconds: 30,
     upKillMarginSeconds: UP_KILL_MARGIN_SECONDS,
+    daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false,
     rules: FAILURE_RULES,
     stateDir: DEFAULT_STATE_DIR,
     joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH,

@@ -197,6 +197,15 @@ export const NODE_INPUTS: Record<string, InputField> = {
     cli: { flag: "--join-timeout <seconds>", help: "seconds per attempt (default {default})" },
     output: { description: "Seconds allowed per join attempt." },
   },
+  verifyRestart: {
+    kind: "boolean",
+    default: true,
+    what: "restart the Tailscale service once after a join and check the node comes back (default {default})",
+    description:
+      "After a successful join, restart the Tailscale service once and check the node comes back Running with the same addresses (nodes have been seen logged out after a restart, tailscale#3186); when it does not, the node gets a warning and the drift `lost-after-restart`, which the next `up` repairs. Default {default}.",
+    cli: { flag: "--no-verify-restart", help: "do not restart the Tailscale service after the join to check the node survives it" },
+    output: { description: "Whether a join is followed by a service restart that checks the node survives it." },
+  },
   install: {
     kind: "object",
     type: INSTALL,

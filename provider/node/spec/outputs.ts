@@ -126,6 +126,11 @@ export const NODE_OUTPUTS: Record<string, Field> = {
     description: "The node's Tailscale addresses (100.64.0.0/10 and fd7a:115c:a1e0::/48).",
   },
   nodeName: { kind: "string", required: true, description: "The node's name as the mesh reports it." },
+  nodeOwner: {
+    kind: "string",
+    description:
+      "The Windows account the join ran as (DOMAIN\\user): the Tailscale daemon's profile belongs to it, and another account connecting to the daemon later (its tray app at a Remote Desktop logon, or a CLI call) switches the daemon away from this node (tailscale#12989). Unset while pending-manual or when the node joined outside this tool.",
+  },
   tailscaleVersion: { kind: "string", required: true, description: "The Tailscale version installed on the host." },
   hostKey: { kind: "string", required: true, description: "SHA256 fingerprint of the host key seen, enforced on every later connection." },
   joinScript: {

@@ -11,7 +11,7 @@ import { SID_USERS, TAILSCALE_EXE } from "../../../provider/scripts/catalogue";
 import { FrameReader, FrameWriter, RESULT_MARK, decodePowerShellCommand, encodeMarkedLine, parseLine, type StepPayload } from "../../../provider/transport/protocol";
 import type { StepIo } from "../../backend";
 import { DEFAULT_READERS } from "../../host-state";
-import { msiIndex } from "../../programs/pkgs";
+import { msiIndex, msiSignature } from "../../programs/pkgs";
 import type { Scenario } from "../../scenarios";
 import { StdinLines } from "../../stdin-lines";
 
@@ -39,7 +39,10 @@ export function preludeFor(scenario: Scenario): string {
     `$SimUsersSid = ${quotePowerShell(SID_USERS)}`,
     `$SimTailscaleExe = ${quotePowerShell(TAILSCALE_EXE)}`,
     `$SimMsiIndex = ${quotePowerShell(JSON.stringify(msiIndex(scenario)))}`,
+    `$SimMsiSignature = ${quotePowerShell(JSON.stringify(msiSignature(scenario)))}`,
     ...STAND_INS.map((file) => `. ${quotePowerShell(join(__dirname, file))}`),
+    // Constrained for real (pwsh cannot go back): the loader meets the mode a WDAC/AppLocker host gives it.
+    "if ((Read-SimState).languageMode -eq 'ConstrainedLanguage') { $ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage' }",
   ].join("\n");
 }
 

@@ -58,6 +58,13 @@ function Test-Path {
     )
     process {
         Set-StrictMode -Off
+        $pipes = @(@($Path) + @($LiteralPath) | Where-Object { $_ -like '\\.\pipe\*' })
+        if ($pipes.Count -gt 0) {
+            # A named pipe: the service manager knows whether the daemon has opened its pipe yet.
+            Assert-SimSupported $PSBoundParameters 'Test-Path' @('LiteralPath')
+            foreach ($pipe in $pipes) { (Invoke-SimServiceManager -Command 'Test-Pipe' -Name $pipe).exists }
+            return
+        }
         $kind = Get-SimPathKind -Paths (@($Path) + @($LiteralPath))
         if ($kind -eq 'other') { return Microsoft.PowerShell.Management\Test-Path @PSBoundParameters }
         Assert-SimSupported $PSBoundParameters 'Test-Path' @('Path', 'LiteralPath', 'PathType')

@@ -8,9 +8,10 @@
 import type { Socket } from "node:net";
 import { PROGRAMS, runProgram, type ProgramAnswer, type ProgramHost, type ProgramName } from "../../programs";
 import { checkExposure } from "../../programs/program";
-import { SERVICE_COMMANDS, serviceCommand, type ServiceCommand } from "../../programs/services";
+import { SERVICE_COMMANDS, daemonPipeExists, serviceCommand, type ServiceCommand } from "../../programs/services";
 import { applySddl, sddlOf } from "../../security";
 import { findName } from "../../windows-model";
+import { TAILSCALE_PIPE } from "../../../provider/scripts/catalogue";
 
 /** The service cmdlet stand-ins' name for the service manager (no program of that name is on the host). */
 export const SERVICE_MANAGER = "service-manager";
@@ -89,8 +90,13 @@ export class ProgramServer {
   }
 }
 
-/** A service cmdlet's request (command, name, start type): the service manager's answer as one JSON line. */
+/** A service cmdlet's request (command, name, start type), or Test-Path on a pipe: the service manager's answer as one JSON line. */
 function serviceManager(host: ProgramHost, [command, name, startupType]: string[]): ProgramAnswer {
+  if (command === "Test-Pipe") {
+    // Test-Path on a named pipe: only the daemon's is modelled.
+    const exists = (name ?? "").toLowerCase() === TAILSCALE_PIPE.toLowerCase() && daemonPipeExists(host.state);
+    return { exitCode: 0, stdout: [JSON.stringify({ pipe: { exists } })], stderr: [], seconds: 0 };
+  }
   if (!(SERVICE_COMMANDS as readonly string[]).includes(command)) return failed(`simulator: ${JSON.stringify(command)} is not a service command`);
   const startType = START_TYPES.find((type) => type === startupType);
   const answer = serviceCommand(host, { command: command as ServiceCommand, name: name ?? "", startupType: startType });

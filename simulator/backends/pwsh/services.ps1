@@ -11,6 +11,7 @@ function Invoke-SimServiceManager([string]$Command, [string]$Name, [string]$Star
         Write-SimError -Message $answer.error.message -Category $answer.error.category -Id $answer.error.id -Target $Name
         return $null
     }
+    if ($null -ne $answer.pipe) { return $answer.pipe }
     $service = $answer.service
     [pscustomobject]@{ Name = $service.name; ServiceName = $service.name; DisplayName = $service.name; Status = $service.status; StartType = $service.startType }
 }

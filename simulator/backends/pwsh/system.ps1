@@ -17,10 +17,26 @@ function Get-CimInstance {
         [Parameter(ParameterSetName = 'InputObjectSet', Mandatory, ValueFromPipeline)] [Alias('CimInstance')] [object]$InputObject
     )
     Set-StrictMode -Off
-    Assert-SimSupported $PSBoundParameters 'Get-CimInstance' @('ClassName', 'Namespace')
-    if ($ClassName -ne 'Win32_OperatingSystem') { throw [NotSupportedException]::new("simulator: Get-CimInstance $ClassName is not simulated") }
+    Assert-SimSupported $PSBoundParameters 'Get-CimInstance' @('ClassName', 'Namespace', 'Filter')
     $state = Read-SimState
-    [pscustomobject]@{ Caption = $state.os.caption; Version = $state.os.version; CSName = $state.computerName; OSArchitecture = '64-bit' }
+    switch ($ClassName) {
+        'Win32_OperatingSystem' { return [pscustomobject]@{ Caption = $state.os.caption; Version = $state.os.version; CSName = $state.computerName; OSArchitecture = '64-bit' } }
+        'Win32_LogicalDisk' {
+            if ($Filter -ne "DeviceID='C:'") { throw [NotSupportedException]::new("simulator: Win32_LogicalDisk filter $Filter is not simulated") }
+            $freeMb = 40960
+            if ($null -ne $state.freeDiskMb) { $freeMb = $state.freeDiskMb }
+            return [pscustomobject]@{ DeviceID = 'C:'; FreeSpace = [uint64]$freeMb * 1MB; Size = [uint64]127 * 1GB }
+        }
+        'Win32_Process' {
+            if ($Filter -notmatch '^ProcessId=(\d+)$') { throw [NotSupportedException]::new("simulator: Win32_Process filter $Filter is not simulated") }
+            $id = [int]$Matches[1]
+            foreach ($binding in @($state.udpBindings | Where-Object { $_ -and $_.pid -eq $id } | Select-Object -First 1)) {
+                [pscustomobject]@{ ProcessId = $id; Name = $binding.process }
+            }
+            return
+        }
+    }
+    throw [NotSupportedException]::new("simulator: Get-CimInstance $ClassName is not simulated")
 }
 
 function Get-Host {
@@ -67,6 +83,11 @@ $SimAccelerators::Add('Security.Principal.WindowsPrincipal', [SimWindowsPrincipa
 function Get-SimAdapter($State) {
     # A NIC, and Tailscale's Wintun adapter while Tailscale is installed (named by its description).
     $adapters = @([pscustomobject]@{ Name = 'Ethernet'; InterfaceDescription = 'Microsoft Hyper-V Network Adapter'; ifIndex = 6; InterfaceIndex = 6; Status = 'Up'; Addresses = @('10.0.0.5', 'fe80::215:5dff:fe00:105') })
+    $index = 20
+    foreach ($other in @($State.otherAdapters | Where-Object { $_ })) {
+        $index++
+        $adapters += [pscustomobject]@{ Name = $other.name; InterfaceDescription = $other.description; ifIndex = $index; InterfaceIndex = $index; Status = 'Up'; Addresses = @() }
+    }
     if ($State.tailscale.installed) {
         $adapters += [pscustomobject]@{ Name = 'Tailscale'; InterfaceDescription = 'Tailscale Tunnel'; ifIndex = 12; InterfaceIndex = 12; Status = 'Up'; Addresses = @($State.adapterIps) + 'fe80::c0a8:7d12' }
     }
@@ -94,6 +115,24 @@ function Get-NetAdapter {
         }
     }
     if (-not ($Name -or $InterfaceDescription -or $InterfaceIndex)) { $adapters }
+}
+
+function Get-NetUDPEndpoint {
+    # Only the ports other programs bind are modelled (HostState.udpBindings).
+    [CmdletBinding()]
+    param(
+        [Parameter(Position = 0)] [string[]]$LocalAddress, [Parameter(Position = 1)] [uint16[]]$LocalPort, [uint32[]]$OwningProcess,
+        [datetime[]]$CreationTime, [Alias('Session')] [object[]]$CimSession, [int]$ThrottleLimit, [switch]$AsJob
+    )
+    Set-StrictMode -Off
+    Assert-SimSupported $PSBoundParameters 'Get-NetUDPEndpoint' @('LocalPort')
+    $found = @((Read-SimState).udpBindings | Where-Object { $_ -and (-not $LocalPort -or $_.port -in $LocalPort) } | ForEach-Object {
+            [pscustomobject]@{ LocalAddress = '0.0.0.0'; LocalPort = $_.port; OwningProcess = $_.pid }
+        })
+    if ($found.Count -eq 0) {
+        Write-SimError -Message 'No MSFT_NetUDPEndpoint objects found with property ''LocalPort'' equal to ''41641''.  Verify the value of the property and retry.' -Category ObjectNotFound -Id 'CmdletizationQuery_NotFound_LocalPort,Get-NetUDPEndpoint' -Target $LocalPort
+    }
+    $found
 }
 
 function Get-NetIPAddress {
@@ -132,6 +171,16 @@ function Invoke-SimWeb($Bound, [string]$Command) {
     if (-not $Bound['UseBasicParsing'] -and -not $Bound['OutFile']) {
         # Over SSH (or on Server Core) Internet Explorer's engine is not there to parse the page.
         throw [NotSupportedException]::new("The response content cannot be parsed because the Internet Explorer engine is not available, or Internet Explorer's first-launch configuration is not complete. Specify the UseBasicParsing parameter and try again.")
+    }
+    $state = Read-SimState
+    if ($uri -match '^https?://([^/:?#]+)' -and @($state.unreachableHosts) -contains $Matches[1]) {
+        throw [Net.WebException]::new('Unable to connect to the remote server')
+    }
+    if ($Bound['Method'] -eq 'Head') {
+        # Every server answers a HEAD with its time: the real time, which the host's clock may be ahead of.
+        $skew = 0
+        if ($null -ne $state.clockSkewSeconds) { $skew = $state.clockSkewSeconds }
+        return [pscustomobject]@{ StatusCode = 200; Headers = @{ Date = (Microsoft.PowerShell.Utility\Get-Date).ToUniversalTime().AddSeconds(-$skew).ToString('r') } }
     }
     if ($uri -match '^https://pkgs\.tailscale\.com/stable/\?(.*&)?mode=json') {
         # The index is the one model's (simulator/programs/pkgs.ts), handed over by the prelude.
@@ -175,6 +224,34 @@ function Invoke-RestMethod {
     )
     Set-StrictMode -Off
     Invoke-SimWeb -Bound $PSBoundParameters -Command 'Invoke-RestMethod'
+}
+
+function Get-AuthenticodeSignature {
+    # The signature every package of the scenario's server carries (simulator/programs/pkgs.ts),
+    # handed over by the prelude; a file that is not there fails as 5.1 does.
+    [CmdletBinding(DefaultParameterSetName = 'ByPath')]
+    param(
+        [Parameter(ParameterSetName = 'ByPath', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]]$FilePath,
+        [Parameter(ParameterSetName = 'ByLiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath')] [string[]]$LiteralPath,
+        [Parameter(ParameterSetName = 'ByContent', Mandatory)] [string]$SourcePathOrExtension,
+        [Parameter(ParameterSetName = 'ByContent', Mandatory)] [byte[]]$Content
+    )
+    process {
+        Set-StrictMode -Off
+        Assert-SimSupported $PSBoundParameters 'Get-AuthenticodeSignature' @('LiteralPath')
+        $state = Read-SimState
+        foreach ($path in $LiteralPath) {
+            $entry = Get-SimEntry -State $state -Path (ConvertTo-SimPath -Path $path)
+            if (-not $entry -or $entry.kind -ne 'file') {
+                Write-SimError -Message "Cannot find path '$path' because it does not exist." -Category ObjectNotFound -Id 'FileNotFound,Microsoft.PowerShell.Commands.GetAuthenticodeSignatureCommand' -Target $path
+                continue
+            }
+            $signature = Microsoft.PowerShell.Utility\ConvertFrom-Json -InputObject $SimMsiSignature
+            $certificate = $null
+            if ($signature.subject) { $certificate = [pscustomobject]@{ Subject = $signature.subject } }
+            [pscustomobject]@{ Path = $path; Status = $signature.status; SignerCertificate = $certificate }
+        }
+    }
 }
 
 # ---------------------------------------------------------------- processes and programs

@@ -5,11 +5,11 @@
  * end's stand-ins do; only what the script itself decides is modelled here. One Script serves one
  * step run (its progress lines, and the signal that kills it).
  */
-import { POLICY_KEYS, SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, TAILSCALE_SERVICE, type JoinParams } from "../../../provider/scripts/catalogue";
+import { POLICY_KEYS, SID_ADMINISTRATORS, SID_SYSTEM, TAILSCALE_EXE, TAILSCALE_PIPE, TAILSCALE_SERVICE, type JoinParams } from "../../../provider/scripts/catalogue";
 import type { HostState } from "../../host-state";
 import { isInstalled, programNamed, runProgram, type ProgramAnswer, type ProgramHost, type Session } from "../../programs";
 import { checkExposure } from "../../programs/program";
-import { serviceCommand, type ServiceCommand } from "../../programs/services";
+import { daemonPipeExists, serviceCommand, type ServiceCommand } from "../../programs/services";
 import { WindowsFileSystem, WindowsRegistry } from "../../windows-model";
 import type { Clock } from "./clock";
 import { ScriptError, type Progress } from "./exec";
@@ -165,6 +165,27 @@ export class Script {
     if (this.service("Get-Service").status === "Running") return undefined;
     await this.elapse(SERVICE_WAIT_SECONDS);
     return `the ${TAILSCALE_SERVICE} service did not reach Running within ${SERVICE_WAIT_SECONDS} s`;
+  }
+
+  /** Wait-MeshDaemon: one look a second until the service runs and its pipe exists; what was seen when it never does. */
+  async waitDaemon(seconds: number): Promise<string | undefined> {
+    let status = "missing";
+    for (let second = 0; second <= seconds; second++) {
+      try {
+        status = this.service("Get-Service").status;
+      } catch {
+        // -ErrorAction SilentlyContinue: no service.
+      }
+      if (status === "Running" && daemonPipeExists(this.state)) return undefined;
+      if (second === 0) this.progress(`waiting up to ${seconds} s for the ${TAILSCALE_SERVICE} service and its pipe`, { waitSeconds: seconds });
+      if (second < seconds) await this.elapse(1);
+    }
+    return `the ${TAILSCALE_SERVICE} service is ${status} and its pipe ${TAILSCALE_PIPE} did not appear within ${seconds} s`;
+  }
+
+  /** Get-MeshAccountName: the account the step runs as (the simulated host's SSH user is its Administrator). */
+  accountName(): string {
+    return `${this.state.computerName}\\Administrator`;
   }
 
   /** Get-MeshTailscaleVersion: `tailscale version` (it needs no daemon, so it works over SSH); null when not installed. */

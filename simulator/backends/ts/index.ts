@@ -7,6 +7,7 @@
  * leave the same state. exec.ts prints what Windows PowerShell running the step loop prints.
  */
 import type { StepName, StepTypes } from "../../../provider/scripts/catalogue";
+import { LANGUAGE_MODE_EXIT_CODE, LANGUAGE_MODE_MARK } from "../../../provider/transport/protocol";
 import type { BackendFactory, HostBackend, InteractiveRun, StepIo } from "../../backend";
 import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
@@ -50,6 +51,12 @@ export class TsHostBackend implements HostBackend {
 
   exec(_commandLine: string, stdin: AsyncIterable<string>, io: StepIo): Promise<number> {
     const signal = AbortSignal.any([io.signal, this.disposed.signal]);
+    const mode = this.host.state.languageMode ?? "FullLanguage";
+    if (mode !== "FullLanguage") {
+      // The loader's first lines: outside FullLanguage it says so and runs nothing.
+      io.stdout(LANGUAGE_MODE_MARK + mode);
+      return Promise.resolve(LANGUAGE_MODE_EXIT_CODE);
+    }
     const { clock } = this.host;
     return runLoop(
       stdin,

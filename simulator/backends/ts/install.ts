@@ -4,9 +4,9 @@
  * (simulator/programs/msiexec.ts, winget.ts); this models what the script decides around them.
  */
 import { createHash } from "node:crypto";
-import type { InstallParams, InstallResult } from "../../../provider/scripts/catalogue";
+import { TAILSCALE_SIGNER, type InstallParams, type InstallResult } from "../../../provider/scripts/catalogue";
 import { isInstalled } from "../../programs";
-import { PKGS_STABLE_URL, msiIndex, msiPackage, type MsiArchitecture } from "../../programs/pkgs";
+import { PKGS_STABLE_URL, msiIndex, msiPackage, msiSignature, type MsiArchitecture } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
 import { protectFolder } from "./folders";
@@ -47,6 +47,8 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
     script.files.writeFile(msi, msiPackage(url));
     const refused = hashMismatch(params.sha256, script.files.readFile(msi) ?? "");
     if (refused) return { outcome: "failed", exitCode: null, message: refused, logTail: "" };
+    const unsigned = signatureProblem(script);
+    if (unsigned) return { outcome: "failed", exitCode: null, message: unsigned, logTail: "" };
     script.progress("running the Tailscale installer");
     run = await script.native("msiexec.exe", args, INSTALLER_TIMEOUT_SECONDS, script.host.clock.durations.installMs);
   } finally {
@@ -91,4 +93,12 @@ function hashMismatch(pinned: string | null | undefined, content: string): strin
   const seen = createHash("sha256").update(content, "utf8").digest("hex").toUpperCase();
   if (seen === pinned.toUpperCase()) return undefined;
   return `the downloaded MSI's SHA-256 is ${seen}, not ${pinned} as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash`;
+}
+
+/** install.ps1's Authenticode check (Get-AuthenticodeSignature): Status Valid and Tailscale's signer, else the message. */
+function signatureProblem(script: Script): string | undefined {
+  const { status, subject } = msiSignature(script.host.scenario);
+  const signer = subject ?? "no signer";
+  if (status === "Valid" && signer.startsWith(TAILSCALE_SIGNER)) return undefined;
+  return `the downloaded MSI's Authenticode signature is ${status} by ${signer}, not Valid by ${TAILSCALE_SIGNER}*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)`;
 }

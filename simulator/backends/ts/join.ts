@@ -23,6 +23,9 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
   await applyDaemonEnv(script, params.daemonEnv, params.stateDir);
   const serviceProblem = await script.restartService();
   if (serviceProblem) return { outcome: "failed", reason: "service-not-running", message: serviceProblem, attempts: [] };
+  // Attempts count from the moment the daemon can answer.
+  const daemonProblem = await script.waitDaemon(params.daemonWaitSeconds);
+  if (daemonProblem) return { outcome: "failed", reason: "service-not-running", message: daemonProblem, attempts: [] };
 
   const upArgs = ["up", ...completeUpArgs(params.upArgs, params.timeoutSeconds)];
   const redactor = new Redactor([params.authKey]);
@@ -38,8 +41,20 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
     if (attemptClass === "joined") {
       // The join script (if an earlier run left one) holds a key that is no longer needed.
       script.files.deleteFile(params.joinScriptPath);
+      const addresses = [...script.state.adapterIps];
+      const name = await nodeName(script);
+      const restart = params.verifyRestart ? await restartCheck(script, params, addresses) : null;
+      const tailscaleIps = restart ? restart.addresses : addresses;
       const routes = params.acceptRoutes ? await resolveRouteAcceptance(script) : null;
-      return { outcome: "joined", tailscaleIps: [...script.state.adapterIps], nodeName: await nodeName(script), attempts, routes };
+      return {
+        outcome: "joined",
+        tailscaleIps,
+        nodeName: name,
+        owner: script.accountName(),
+        restart: restart && { verified: restart.verified, seen: restart.seen },
+        attempts,
+        routes,
+      };
     }
     if (rule && !rule.retry) return { outcome: "failed", reason: attemptClass, message, attempts };
     if (number < params.attempts) {
@@ -75,6 +90,28 @@ async function upWithKeyFile(script: Script, upArgs: readonly string[], params: 
   } finally {
     if (!script.signal.aborted) script.files.deleteFile(keyFile);
   }
+}
+
+/**
+ * Test-MeshRestart: restart the service once (tailscale#3186), wait for it and its pipe, and compare
+ * the adapter's addresses (Wait-MeshTailscaleAddress: up to 10 s for any) with those before.
+ */
+async function restartCheck(script: Script, params: JoinParams, before: string[]): Promise<{ verified: boolean; seen: string; addresses: string[] }> {
+  script.progress("restarting the Tailscale service once to check the node survives it");
+  try {
+    script.service("Restart-Service");
+  } catch (error) {
+    return { verified: false, seen: (error as Error).message, addresses: [] };
+  }
+  const problem = await script.waitDaemon(params.daemonWaitSeconds);
+  if (problem) return { verified: false, seen: problem, addresses: [] };
+  if (script.state.adapterIps.length === 0) await script.elapse(10);
+  const after = [...script.state.adapterIps];
+  const listed = (addresses: string[]) => [...addresses].sort().join(", ");
+  if (listed(after) !== listed(before)) {
+    return { verified: false, seen: `after the restart the node's addresses are [${listed(after)}], not [${listed(before)}]`, addresses: after };
+  }
+  return { verified: true, seen: `the node came back with [${listed(after)}]`, addresses: after };
 }
 
 /** Get-MeshNodeName: `tailscale status --json`, Self.DNSName's first label (else Self.HostName); best effort. */

@@ -1,5 +1,6 @@
 /** The TypeScript model of provider/scripts/probe.ps1: what the host looks like now. Changes nothing. */
 import type { ProbeParams, ProbeResult } from "../../../provider/scripts/catalogue";
+import { hostChecks } from "./checks";
 import type { Script } from "./common";
 import { daemonEnvHashes } from "./daemon-env";
 
@@ -12,7 +13,10 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
   } catch {
     // -ErrorAction SilentlyContinue: no service.
   }
+  // The doctor's checks run first, as probe.ps1 runs them.
+  const checks = params.checks ? await hostChecks(script, params.checks) : null;
   return {
+    checks,
     computerName: state.computerName,
     os: { ...state.os },
     powershellVersion: state.powershellVersion,

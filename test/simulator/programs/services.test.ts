@@ -1,5 +1,6 @@
 /** The service manager of the simulated host (simulator/programs/services.ts), as both back ends ask it. */
 import { cleanHost, type HostState } from "../../../simulator/host-state";
+import { emptyRecord } from "../../../simulator/programs";
 import { serviceCommand, type ServiceRequest } from "../../../simulator/programs/services";
 import type { Scenario } from "../../../simulator/scenarios";
 
@@ -12,7 +13,7 @@ function hostWith(service: HostState["tailscale"]["service"]): HostState {
 }
 
 function ask(state: HostState, request: ServiceRequest, scenario: Scenario = SCENARIO) {
-  return serviceCommand({ state, scenario }, request);
+  return serviceCommand({ state, scenario, record: emptyRecord() }, request);
 }
 
 describe("the service manager", () => {

@@ -11,6 +11,7 @@ describe("probe", () => {
     const before = await backend.state();
     const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
     expect(probe).toEqual({
+      checks: null,
       computerName: "WIN-01",
       os: before.os,
       powershellVersion: before.powershellVersion,
