@@ -72,6 +72,8 @@ export interface HostState {
   freeDiskMb?: number;
   /** Network adapters besides the NIC and Tailscale's (another VPN client's, say). */
   otherAdapters?: { name: string; description: string }[];
+  /** Tailscale's tray app (tailscale-ipn.exe) running in users' sessions: the account (DOMAIN\\user) and the process id. */
+  trayApps?: { user: string; pid: number }[];
   /** UDP ports bound by other programs (Get-NetUDPEndpoint, and the owning process's image name). */
   udpBindings?: { port: number; pid: number; process: string }[];
   /** Host names the host cannot reach over HTTPS (a firewall, a missing proxy). */

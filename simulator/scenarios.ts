@@ -211,6 +211,13 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check vpn-adapters: other VPN adapters: NordLynx (NordLynx Tunnel)" },
   },
   {
+    name: "tray-app-of-another-user",
+    description: "Another account's Tailscale tray app runs (an RDP session): the doctor warns naming the account, the deployment goes on (tailscale#12989).",
+    host: { trayApps: [{ user: "WIN-01\\alice", pid: 7311 }] },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false, warning: "host-check tailscale-tray: Tailscale's tray app runs for WIN-01\\alice (pid 7311)" },
+  },
+  {
     name: "udp-41641-taken",
     description: "Another program holds UDP 41641: the doctor warns naming it, the deployment goes on (tailscaled picks another port).",
     host: { udpBindings: [{ port: 41641, pid: 5120, process: "nordvpn-service.exe" }] },

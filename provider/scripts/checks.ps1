@@ -83,6 +83,16 @@ function Get-MeshHostCheck($Settings) {
     }
     $null = $checks.Add((New-MeshCheck -Id 'tailscale' -Status 'pass' -Seen "Tailscale: $seen" -Fix ''))
 
+    # The tray app connects to the daemon as its session's account; another account's takes the daemon
+    # over from the account a join runs as, and the node drops off (tailscale#12989, #21328).
+    $me = Get-MeshAccountName
+    $trays = @(Get-Process -Name 'tailscale-ipn' -IncludeUserName -ErrorAction SilentlyContinue | Where-Object { [string]$_.UserName -ne $me } | ForEach-Object { "$($_.UserName) (pid $($_.Id))" })
+    if ($trays.Count -gt 0) {
+        $null = $checks.Add((New-MeshCheck -Id 'tailscale-tray' -Status 'warn' -Seen "Tailscale's tray app runs for $($trays -join ', ')" -Fix "sign that account out or close its tray app before joining as $me; otherwise it switches the daemon to its own profile and this node drops off"))
+    } else {
+        $null = $checks.Add((New-MeshCheck -Id 'tailscale-tray' -Status 'pass' -Seen "no other account's Tailscale tray app runs" -Fix ''))
+    }
+
     # Other VPN clients fight over routes and DNS, and some over UDP 41641 (the seed's "VPN conflict").
     $vpnPattern = 'NordVPN|NordLynx|ExpressVPN|WireGuard|OpenVPN|TAP-Windows|AnyConnect|Cisco|FortiClient|Fortinet|GlobalProtect|PANGP|Pulse Secure|ZeroTier|Mullvad|ProtonVPN|Surfshark|Windscribe'
     $vpns = @(Get-NetAdapter -ErrorAction SilentlyContinue | Where-Object { ($_.Name -match $vpnPattern -or $_.InterfaceDescription -match $vpnPattern) -and $_.InterfaceDescription -notlike 'Tailscale*' } | ForEach-Object { "$($_.Name) ($($_.InterfaceDescription))" })

@@ -52,7 +52,7 @@ test("a ready host: exit 0, one line per check", async () => {
   expect(code).toBe(0);
   const lines = stdout.trimEnd().split("\n");
   expect(lines[0]).toBe(`doctor: ${host.host}:${host.port} is ready`);
-  for (const id of ["administrator", "powershell", "default-shell", "pending-reboot", "disk-space", "tls12", "tailscale", "vpn-adapters", "udp-41641", "reach-packages", "reach-control-server", "clock"]) {
+  for (const id of ["administrator", "powershell", "default-shell", "pending-reboot", "disk-space", "tls12", "tailscale", "tailscale-tray", "vpn-adapters", "udp-41641", "reach-packages", "reach-control-server", "clock"]) {
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ok   ${id} +\\S`)));
   }
 });

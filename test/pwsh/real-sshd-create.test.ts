@@ -56,7 +56,7 @@ const JOIN_SCRIPT = DEFAULT_JOIN_SCRIPT_PATH;
       const report = JSON.parse(out.stdout) as { verdict: string; checks: { id: string; status: string }[] };
       expect(report.verdict).toBe("ready");
       expect(report.checks.map((check) => check.id)).toEqual([
-        "administrator", "powershell", "default-shell", "pending-reboot", "disk-space", "tls12", "tailscale",
+        "administrator", "powershell", "default-shell", "pending-reboot", "disk-space", "tls12", "tailscale", "tailscale-tray",
         "vpn-adapters", "udp-41641", "reach-packages", "reach-control-server", "clock",
       ]);
       expect((await backend.state()).files).toEqual(before.files);

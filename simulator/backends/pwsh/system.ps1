@@ -117,6 +117,29 @@ function Get-NetAdapter {
     if (-not ($Name -or $InterfaceDescription -or $InterfaceIndex)) { $adapters }
 }
 
+function Get-Process {
+    # Only Tailscale's tray app in users' sessions is modelled (HostState.trayApps).
+    [CmdletBinding(DefaultParameterSetName = 'Name')]
+    param(
+        [Parameter(ParameterSetName = 'Name', Position = 0)] [Alias('ProcessName')] [string[]]$Name,
+        [Parameter(ParameterSetName = 'Id', Mandatory = $true)] [Alias('PID')] [int[]]$Id,
+        [Parameter(ParameterSetName = 'InputObject', Mandatory = $true)] [object[]]$InputObject,
+        [switch]$IncludeUserName, [Alias('Cn')] [string[]]$ComputerName, [Alias('Modules')] [switch]$Module,
+        [Alias('FV', 'FVI')] [switch]$FileVersionInfo
+    )
+    Set-StrictMode -Off
+    Assert-SimSupported $PSBoundParameters 'Get-Process' @('Name', 'IncludeUserName')
+    $found = @(@((Read-SimState).trayApps) | Where-Object { $_ -and ($Name -contains 'tailscale-ipn') } | ForEach-Object {
+            $process = [pscustomobject]@{ ProcessName = 'tailscale-ipn'; Id = [int]$_.pid }
+            if ($IncludeUserName) { $process | Add-Member -NotePropertyName UserName -NotePropertyValue ([string]$_.user) }
+            $process
+        })
+    if ($found.Count -eq 0) {
+        Write-SimError -Message "Cannot find a process with the name ""$($Name -join ', ')"". Verify the process name and call the cmdlet again." -Category ObjectNotFound -Id 'NoProcessFoundForGivenName,Microsoft.PowerShell.Commands.GetProcessCommand' -Target $Name
+    }
+    $found
+}
+
 function Get-NetUDPEndpoint {
     # Only the ports other programs bind are modelled (HostState.udpBindings).
     [CmdletBinding()]

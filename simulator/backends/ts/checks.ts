@@ -39,6 +39,18 @@ export async function hostChecks(script: Script, settings: CheckSettings): Promi
   let tailscale = "not installed";
   if (state.tailscale.installed) tailscale = `version ${await script.tailscaleVersion()}, service ${state.tailscale.service?.status ?? "missing"}`;
   checks.push(check("tailscale", "pass", `Tailscale: ${tailscale}`));
+  const me = script.accountName();
+  const trays = (state.trayApps ?? []).filter((tray) => tray.user !== me).map((tray) => `${tray.user} (pid ${tray.pid})`);
+  checks.push(
+    trays.length > 0
+      ? check(
+          "tailscale-tray",
+          "warn",
+          `Tailscale's tray app runs for ${trays.join(", ")}`,
+          `sign that account out or close its tray app before joining as ${me}; otherwise it switches the daemon to its own profile and this node drops off`,
+        )
+      : check("tailscale-tray", "pass", "no other account's Tailscale tray app runs"),
+  );
 
   const vpns = (state.otherAdapters ?? []).filter((a) => VPN_PATTERN.test(a.name) || VPN_PATTERN.test(a.description)).map((a) => `${a.name} (${a.description})`);
   checks.push(

@@ -1,18 +1,19 @@
 /** One exec on the TypeScript back end (simulator/backends/ts/exec.ts): the wire, as the step loop speaks it. */
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, SID_ADMINISTRATORS, SID_SYSTEM } from "../../../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, SID_ADMINISTRATORS, SID_SYSTEM } from "../../../../provider/scripts/catalogue";
 import { FrameWriter, LOOP_FRAME_LINE, PROGRESS_MARK, STEP_COMMAND_LINE, encodeFrameLine, parseLine } from "../../../../provider/transport/protocol";
 import { loopStdin } from "../../../../simulator/backends/run-step";
 import { SCENARIOS } from "../../../../simulator/scenarios";
 import { StdinLines } from "../../../../simulator/stdin-lines";
 import { cleanupParams, installParams, installedBackend, joinParams, keyFilesIn, scenario } from "./fixtures";
 import { AUTH_KEY, backendFor, execRaw, execStep } from "./step-runner";
+import { probeParams } from "../../../../provider/lifecycle/probe-params";
 
 describe("the wire", () => {
   it("answers an unknown step, malformed params, a wrong protocol version and garbage like a script error, and reads on in the same process", async () => {
     const backend = await backendFor("clean-join-first-try");
     const before = await backend.state();
     const frames = new FrameWriter();
-    const probe = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR };
+    const probe = probeParams(DEFAULT_JOIN_SCRIPT_PATH);
     const stdin = StdinLines.of(
       [
         LOOP_FRAME_LINE,
@@ -76,7 +77,7 @@ describe("the wire", () => {
       const backend = await installedBackend(row);
       const lines = [
         ...(await execStep(backend, "join", joinParams())).lines,
-        ...(await execStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR })).lines,
+        ...(await execStep(backend, "probe", probeParams(DEFAULT_JOIN_SCRIPT_PATH))).lines,
         ...(await execStep(backend, "cleanup", cleanupParams({ logout: true }))).lines,
       ];
       const decoded = lines.map((line) => Buffer.from(line.slice(line.indexOf(":") + 1), "base64").toString("utf8"));
