@@ -23,9 +23,18 @@ const WEB_CHECK_SECONDS = 10;
 /** What the host must reach for these inputs: the packages (an MSI install) and the control server. */
 export function checkSettings(inputs: DefaultedInputs): CheckSettings {
   const urls: CheckSettings["urls"] = [];
-  if (inputs.install.method === "msi") urls.push({ id: "reach-packages", url: inputs.install.msiUrl ?? PACKAGES_URL });
+  if (inputs.install.method === "msi") urls.push({ id: "reach-packages", url: inputs.install.msiUrl ? withoutCredentials(inputs.install.msiUrl) : PACKAGES_URL });
   urls.push({ id: "reach-control-server", url: inputs.loginServer ?? TAILSCALE_CONTROL_URL });
   return { urls, timeoutSeconds: WEB_CHECK_SECONDS };
+}
+
+/**
+ * The URL without its query and user-info: reaching the server is what the check asks, so a signed
+ * mirror URL's token stays out of the probe (any HTTP answer, a 403 included, counts as reached).
+ */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }
 
 /** Stops the operation, before anything changes on the host, when a check failed. */

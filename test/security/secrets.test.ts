@@ -136,7 +136,7 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     loginServer: "https://headscale.example.com",
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
-    install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL },
+    install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL, ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }) },
     daemon: { httpsProxy: DAEMON_PROXY_URL },
     controlServer: control.input,
     joinAttempts: 3,
@@ -266,6 +266,7 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
       "--hostname", "win-01", "--login-server", "https://headscale.example.com", "--tag", "tag:windows", "--install-version", LATEST_TAILSCALE,
       "--attempts", "3", "--retry-delay", "1", "--join-timeout", "10", "--connect-deadline", "20",
       ...(scenario.joinScriptPath === undefined ? [] : ["--join-script-path", scenario.joinScriptPath]),
+      ...(scenario.installer?.pinnedSha256 === undefined ? [] : ["--install-sha256", scenario.installer.pinnedSha256]),
       ...control.flags,
     ];
     const cli = async (name: string, argv: string[]): Promise<CliRun> => {
