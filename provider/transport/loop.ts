@@ -146,8 +146,19 @@ export class StepLoop {
     const stdout = new LineSplitter((line) => {
       const parsed = parseLine(line);
       const pending = this.pending;
-      if (parsed.kind === "noise") this.noise.add(parsed.text);
-      else if (parsed.kind === "result") pending?.settle(() => valueOf(parsed.envelope, { host: label, step: pending.request.name }, redactor));
+      if (parsed.kind === "noise") {
+        this.noise.add(parsed.text);
+        // A constrained PowerShell says so and stops; it may only exit once stdin ends, so the step
+        // ends here instead of waiting for the channel to close.
+        const constrained = pending && languageModeError(parsed.text, { host: label, step: pending.request.name });
+        if (constrained) {
+          this.ended = true;
+          channel.close();
+          pending.settle(() => {
+            throw constrained;
+          });
+        }
+      } else if (parsed.kind === "result") pending?.settle(() => valueOf(parsed.envelope, { host: label, step: pending.request.name }, redactor));
       else if (pending) {
         const progress = redactor.value(parsed.progress);
         this.context.log?.(`[${label}] ${pending.request.name}: ${progress.message}`);
@@ -174,8 +185,6 @@ export class StepLoop {
       pending?.settle(() => {
         const name = pending.request.name;
         if (!this.connection.alive) throw new ConnectionDropped(`the connection closed during step "${name}"${this.noise.suffix()}`);
-        const constrained = languageModeError(this.noise.text(), { host: label, step: name });
-        if (constrained) throw constrained;
         throw new MeshError(`the step ended without a result (exit code ${this.exitCode ?? "unknown"})`, {
           kind: "step-failed",
           host: label,
