@@ -3,7 +3,6 @@
  * The node's inputs and outputs as plain values (no Pulumi types): what the lifecycle works on.
  * The Pulumi binding and the CLI both translate to and from these shapes.
  */
-import type { Attempt } from "../scripts/catalogue";
 
 /** Whether Windows registers the node's Tailscale addresses in DNS (the EnableDNSRegistration policy, Tailscale 1.84 and later). */
 export type DnsRegistration = "always" | "never";
@@ -246,70 +245,4 @@ export interface DefaultedInputs extends NodeInputs {
   stepTimeoutSeconds: number;
 }
 
-/** What the control server said about this host's node when a refresh asked it. */
-export interface ControlNodeOutput {
-  /** Whether the server lists a node for this host (false: it answered and has none). */
-  exists: boolean;
-  /** The server's id for the node (empty when it does not exist). */
-  id: string;
-  /** The node's name on the mesh (Headscale's given name, Tailscale's MagicDNS name). */
-  name: string;
-  /** Connected to the control server when it was asked. */
-  online: boolean;
-  /** RFC 3339; empty when the server does not say (Tailscale leaves it out while a device is connected). */
-  lastSeen: string;
-  /** The node's Tailscale addresses as the server records them. */
-  ips: string[];
-  /** The node's ACL tags as the server records them. */
-  tags: string[];
-  /** When the node's key expires (RFC 3339); empty when it never does (expiry disabled for the node, as for tagged Tailscale devices, or none set). See `keyExpiryWarningDays` and `disableKeyExpiry`. */
-  keyExpiry: string;
-  /** When the server answered (RFC 3339). A refresh that could not ask it keeps this older answer and says so in `warnings`. */
-  checkedAt: string;
-}
-
-/** The auth key the provider minted for a manual join (its id, not the key). */
-export interface MintedKeyOutput {
-  /** The control server's id for the key. */
-  id: string;
-  /** RFC 3339: the join script stops working then (the next `pulumi up` writes one with a fresh key). */
-  expiresAt: string;
-}
-
-/** The node's outputs: its inputs, and what the last operation found. */
-export interface NodeOutputs extends NodeInputs {
-  /** Where the join script is (or would be) written on the host. */
-  joinScriptPath: string;
-  /** The version of the package that last created or updated the node. Set by the resource itself, so that a new release changes the inputs and reaches existing stacks. */
-  providerVersion: string;
-  /** `joined`, or `pending-manual` when a person must run the join script once in an interactive session. */
-  state: NodeState;
-  /** Why the node is pending-manual (the class of the last join attempt); empty when joined. */
-  pendingReason: PendingReason;
-  /** The node's Tailscale addresses (100.64.0.0/10 and fd7a:115c:a1e0::/48). */
-  tailscaleIps: string[];
-  /** The node's name as the mesh reports it. */
-  nodeName: string;
-  /** The Windows account the join ran as (DOMAIN\user): the Tailscale daemon's profile belongs to it, and another account connecting to the daemon later (its tray app at a Remote Desktop logon, or a CLI call) switches the daemon away from this node (tailscale#12989). Unset while pending-manual or when the node joined outside this tool. */
-  nodeOwner?: string;
-  /** The Tailscale version installed on the host. */
-  tailscaleVersion: string;
-  /** SHA256 fingerprint of the host key seen, enforced on every later connection. */
-  hostKey: string;
-  /** The script a person runs when the node is pending-manual (it holds the auth key); empty when none is needed. */
-  joinScript: string;
-  /** The exact line to run in an elevated interactive session (RDP or console) when the node is pending-manual; empty when none is needed. */
-  manualCommand: string;
-  /** The join attempts of the last create or update, with their classified (and redacted) messages. */
-  attempts: Attempt[];
-  /** Why the subnet routes of other nodes are not accepted although `acceptRoutes` is true: the join turns them on only when no route the tailnet offers covers the SSH client's address or the host's own network, which accepting it would cut off. Empty when they are accepted or not asked for. */
-  routesNote?: string;
-  /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
-  drift?: string[];
-  /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
-  controlNode?: ControlNodeOutput;
-  /** Set while the node is pending-manual with a key the provider minted (the key itself is only in `joinScript`); the `pulumi up` that no longer needs it expires it. */
-  mintedKey?: MintedKeyOutput;
-  /** What the last operation could not do but did not fail for (e.g. the control server did not answer during a refresh, or the host was unreachable and the last known state was kept), and what a refresh learned that needs a person: `key-expires-soon: ...` (with the date), `duplicate-nodes: ...`, `shared-identity: ...` (naming the node ids). Never holds a secret. */
-  warnings?: string[];
-}
+export type * from "./output-types";

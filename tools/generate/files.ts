@@ -5,7 +5,7 @@
  */
 import { flagsTable, inputsTable, providerConfigTable, readmeTables, secretsTable, withSection } from "./docs";
 import { packageSchema, pluginSchemaJson, schemaJson } from "./schema";
-import { nodeTypes, pulumiArgs } from "./typescript";
+import { nodeOutputTypes, nodeTypes, pulumiArgs } from "./typescript";
 
 /** Renders a file from its current text (undefined when missing). */
 export type Render = (current: string | undefined) => string;
@@ -22,6 +22,7 @@ export function generatedFiles(repoRoot: string): Record<string, Render> {
     "schema.json": () => schemaJson(repoRoot),
     "provider/plugin/schema.json": () => pluginSchemaJson(repoRoot),
     "provider/node/types.ts": () => nodeTypes(),
+    "provider/node/output-types.ts": () => nodeOutputTypes(),
     "provider/pulumi/args.ts": () => pulumiArgs(),
     "README.md": sections({
       "provider configuration": () => providerConfigTable(),

@@ -1,7 +1,7 @@
 /**
  * Generates the TypeScript types of the node from its declaration, with each description as the
  * property's doc comment (what users see in their editor):
- *   provider/node/types.ts    plain values: inputs, inputs with defaults applied, outputs
+ *   provider/node/types.ts    plain values: inputs, inputs with defaults applied (outputs: output-types.ts)
  *   provider/pulumi/args.ts   MeshWindowsNodeArgs (every field a pulumi.Input) and the resource's outputs
  */
 import { filled, hasDefault, type EnumType, type Field, type InputField, type ObjectType } from "../../provider/node/declare";
@@ -91,11 +91,41 @@ function importsFor(body: string, types: { name: string; from: string }[], self:
 
 const ALL_TYPES = [...INPUT_TYPES.enums, ...OUTPUT_TYPES.enums, ...INPUT_TYPES.objects, ...OUTPUT_TYPES.objects].map((t) => declared(t, "../node/types"));
 
+const HEADER_NOTE = "/**\n * The node's inputs and outputs as plain values (no Pulumi types): what the lifecycle works on.\n * The Pulumi binding and the CLI both translate to and from these shapes.\n */\n";
+
+/** Types declared in spec whose home is one of the two generated files, and imported ones. */
+function homes(outputsHome: string): { name: string; from: string }[] {
+  return [
+    ...[...INPUT_TYPES.enums, ...OUTPUT_TYPES.enums, ...INPUT_TYPES.objects].map((t) => declared(t, "../node/types")),
+    ...OUTPUT_TYPES.objects.map((t) => declared(t, outputsHome)),
+    { name: "NodeInputs", from: "../node/types" },
+  ];
+}
+
+/** provider/node/types.ts: the enums, the inputs and the inputs with defaults; the outputs come from output-types.ts. */
 export function nodeTypes(): string {
   const own = <T extends { importFrom?: string }>(list: T[]) => list.filter((t) => !t.importFrom);
   const enums = [...INPUT_TYPES.enums, ...OUTPUT_TYPES.enums];
-  const outputObjects = OUTPUT_TYPES.objects;
   const inputMembers = Object.entries(NODE_INPUTS).map(([n, f]) => member(n, f, "plain")).join("");
+  const body = [
+    ...own(enums).map((t) => "\n" + enumAlias(t)),
+    ...INPUT_TYPES.objects.map((t) => "\n" + objectInterface(t, "plain")),
+    `\n${doc("The node's inputs.")}export interface NodeInputs {\n${inputMembers}}\n`,
+    ...INPUT_TYPES.objects.filter(withDefaults).map((t) => "\n" + defaultedInterface(t)),
+    `\n${doc("The inputs with every default applied: what create, update, read and delete work with.")}export interface DefaultedInputs extends NodeInputs {\n${defaultedMembers(NODE_INPUTS)}}\n`,
+  ].join("");
+  return [
+    `// ${GENERATED_NOTE}\n`,
+    HEADER_NOTE,
+    importsFor(body, ALL_TYPES, "../node/types"),
+    body,
+    '\nexport type * from "./output-types";\n',
+  ].join("");
+}
+
+/** provider/node/output-types.ts: what a node reports (its inputs, and what the last operation found). */
+export function nodeOutputTypes(): string {
+  const own = <T extends { importFrom?: string }>(list: T[]) => list.filter((t) => !t.importFrom);
   const outputMembers = [
     ...Object.entries(NODE_INPUTS)
       .filter(([, f]) => f.output.required && !f.required)
@@ -103,20 +133,10 @@ export function nodeTypes(): string {
     ...Object.entries(NODE_OUTPUTS).map(([n, f]) => member(n, f, "plain")),
   ].join("");
   const body = [
-    ...own(enums).map((t) => "\n" + enumAlias(t)),
-    ...INPUT_TYPES.objects.map((t) => "\n" + objectInterface(t, "plain")),
-    `\n${doc("The node's inputs.")}export interface NodeInputs {\n${inputMembers}}\n`,
-    ...INPUT_TYPES.objects.filter(withDefaults).map((t) => "\n" + defaultedInterface(t)),
-    `\n${doc("The inputs with every default applied: what create, update, read and delete work with.")}export interface DefaultedInputs extends NodeInputs {\n${defaultedMembers(NODE_INPUTS)}}\n`,
-    ...own(outputObjects).map((t) => "\n" + objectInterface(t, "plain")),
+    ...own(OUTPUT_TYPES.objects).map((t) => "\n" + objectInterface(t, "plain")),
     `\n${doc("The node's outputs: its inputs, and what the last operation found.")}export interface NodeOutputs extends NodeInputs {\n${outputMembers}}\n`,
   ].join("");
-  return [
-    `// ${GENERATED_NOTE}\n`,
-    "/**\n * The node's inputs and outputs as plain values (no Pulumi types): what the lifecycle works on.\n * The Pulumi binding and the CLI both translate to and from these shapes.\n */\n",
-    importsFor(body, ALL_TYPES, "../node/types"),
-    body,
-  ].join("");
+  return [`// ${GENERATED_NOTE}\n`, HEADER_NOTE, importsFor(body, homes("../node/output-types"), "../node/output-types"), body].join("");
 }
 
 function outputMember(name: string, field: Field | InputField, description: string, required: boolean): string {
