@@ -6,8 +6,8 @@
 import { createHash } from "crypto";
 import { readdirSync } from "fs";
 import { join as joinPath } from "path";
-import { buildJoinScript, readJoinScriptData } from "../../provider/scripts";
-import { FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { readJoinScriptData } from "../../provider/scripts";
+import { FAILURE_RULES, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -15,6 +15,7 @@ import { runStep, stepValue } from "../../simulator/backends/run-step";
 import { scenarioByName, type Scenario } from "../../simulator/scenarios";
 import { tailscaleUninstallEntry } from "../../simulator/programs/msiexec";
 import { toolsPresent } from "../support/tools";
+import { joinStepParams } from "../support/join-params";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 const JOIN_PATH = "C:\\temp\\join-mesh.ps1";
@@ -100,7 +101,7 @@ describePwsh("hostile values", () => {
       joinScriptPath,
       rules: FAILURE_RULES,
     };
-    const params: JoinParams = { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) };
+    const params = joinStepParams(data);
     try {
       const install = await stepValue(host, "install", { method: "msi", version: null, msiUrl: null, loginServer: HOSTILE_ARGUMENT, stateDir });
       expect(install.outcome).toBe("installed");
@@ -160,7 +161,7 @@ describePwsh("hostile values", () => {
       rules: FAILURE_RULES,
     };
     try {
-      const run = await runStep(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) });
+      const run = await runStep(host, "join", joinStepParams(data, { attempts: 3 }));
       expect(run.envelope?.ok).toBe(false);
       expect(run.envelope && !run.envelope.ok && run.envelope.error.message).toMatch(/argument 2 for C:\\Program Files\\Tailscale\\tailscale\.exe .*contains a double quote/);
       expect((await host.record()).calls.filter((call) => call.program === "tailscale")).toEqual([]);

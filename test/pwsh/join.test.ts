@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { buildJoinScript, readJoinScriptData, stepScript } from "../../provider/scripts";
-import { FAILURE_RULES, SID_ADMINISTRATORS, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { FAILURE_RULES, SID_ADMINISTRATORS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, type HostState } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -15,6 +15,7 @@ import { WINDOW_CLOSED_EXIT_CODE } from "../../simulator/programs/powershell";
 import { tailnetAddressesFor } from "../../simulator/programs/tailscale-texts";
 import { STEP_COMMAND_LINE } from "../../provider/transport/protocol";
 import { toolsPresent } from "../support/tools";
+import { joinStepParams } from "../support/join-params";
 
 const STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
 const JOIN_PATH = "C:\\temp\\join-mesh.ps1";
@@ -33,7 +34,7 @@ function joinParams(overrides: Partial<JoinParams> = {}): JoinParams {
     rules: FAILURE_RULES,
     ...overrides,
   };
-  return { ...data, daemonEnv: null, acceptRoutes: false, attempts: 3, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data), ...overrides };
+  return joinStepParams(data, { attempts: 3, ...overrides });
 }
 
 /** A scenario's host with Tailscale installed (as the install step would leave it). */

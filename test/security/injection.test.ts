@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { Redactor } from "../../provider/common/redact";
 import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
-import { DAEMON_ENV_FILE, FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams, type JoinScriptData } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, type JoinScriptData } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
@@ -38,6 +38,7 @@ import { REPO_ROOT } from "../support/repo";
 import { Fixture } from "../support/sim-fixture";
 import { toolsPresent } from "../support/tools";
 import { asArgument, asName, asUrlPath, hostileTemplate, Ids, keyAsRead } from "./hostile-values";
+import { joinStepParams } from "../support/join-params";
 
 const SEED = Number(process.env.MESH_FC_SEED ?? 20261125);
 /** Full-step batches on pwsh (about 15 s each): 1 by default, MESH_INJECTION_BATCHES for more. */
@@ -306,7 +307,7 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
   // One line per key: the step refuses a line break in a value (check() refuses it long before).
   const envValue = drawn.daemonEnvValue.replace(/[\r\n]/g, "");
   const daemonEnv = { path: DAEMON_ENV_FILE, set: [{ name: "HTTPS_PROXY", value: envValue }], remove: [] };
-  const join: JoinParams = { ...data, daemonEnv, acceptRoutes: false, upArgs: stepUpArgs, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) };
+  const join = joinStepParams(data, { daemonEnv, upArgs: stepUpArgs });
 
   const host = await pwshHost(false, (state) => {
     state.dirs[leftover.slice(0, leftover.lastIndexOf("\\"))] = [...DEFAULT_READERS];

@@ -30,11 +30,11 @@ import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { stepValue } from "../../simulator/backends/run-step";
-import { buildJoinScript } from "../../provider/scripts";
-import { DAEMON_ENV_FILE, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type DaemonEnvChange } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, type DaemonEnvChange } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
 import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
+import { joinStepParams } from "../support/join-params";
 
 jest.setTimeout(60_000);
 
@@ -459,7 +459,7 @@ describePwsh("on real PowerShell (pwsh back end)", () => {
         joinScriptPath: JOIN_SCRIPT_PATH,
         rules: FAILURE_RULES,
       };
-      const result = await stepValue(host, "join", { ...data, daemonEnv: null, acceptRoutes: false, attempts: 1, retryDelaySeconds: 0, upKillMarginSeconds: UP_KILL_MARGIN_SECONDS, daemonWaitSeconds: DAEMON_WAIT_SECONDS, verifyRestart: false, joinScriptText: buildJoinScript(data) });
+      const result = await stepValue(host, "join", joinStepParams(data));
       expect(result.outcome).toBe("pending-manual");
       const state = await host.state();
       expect(keyFilesOf(state)).toEqual([]);
