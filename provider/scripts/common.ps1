@@ -206,12 +206,14 @@ function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
         Remove-Item -LiteralPath $Change.path -Force
         return
     }
+    # The file may hold a proxy password: it goes only into a folder no other account can change.
+    $folder = Split-Path -LiteralPath $Change.path
+    $problem = Confirm-MeshTrustedFolder -Folder $folder
+    if ($problem) { throw "the daemon's folder $folder is not safe for its environment file, which may hold a proxy password: $problem. Give the folder back to Administrators and SYSTEM, then run again; its permissions were left as they are." }
     $staging = Join-MeshPath -Directory $StateDir -Name ('tailscaled-env-' + [guid]::NewGuid().ToString('N') + '.txt')
     try {
         Write-MeshFile -Path $staging -Text (($lines -join "`r`n") + "`r`n")
         Set-MeshAdminOnlyAcl -Path $staging
-        $folder = Split-Path -LiteralPath $Change.path
-        if (-not (Test-Path -LiteralPath $folder -PathType Container)) { $null = New-Item -Path $folder -ItemType Directory -Force }
         Move-Item -LiteralPath $staging -Destination $Change.path -Force
     } finally {
         Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue

@@ -94,14 +94,23 @@ function Protect-MeshFolder([string]$Path) {
     }
 }
 
+function Confirm-MeshTrustedFolder([string]$Folder) {
+    # A folder a file we write goes into: created now and taken over when missing; otherwise why
+    # another account could change it ($null when only SYSTEM, Administrators or TrustedInstaller
+    # can). An existing folder is never re-permissioned: it may be someone else's (Tailscale's, a user's).
+    if (-not (Test-Path -LiteralPath $Folder -PathType Container)) {
+        Protect-MeshFolder -Path $Folder
+        return $null
+    }
+    Get-MeshUntrustedProblem -Path $Folder
+}
+
 function Confirm-MeshScriptFolder([string]$Folder, [string]$StateDir) {
-    # The join script's folder: the state directory (already taken over), a folder the product
-    # creates now (taken over the same way), or an existing folder only SYSTEM, Administrators or
-    # TrustedInstaller can change. Another account's folder is refused and left as it is: it is
-    # theirs, and a script an administrator runs must not be replaceable by them.
+    # The join script's folder: the state directory (already taken over), or a trusted folder. Another
+    # account's folder is refused and left as it is: a script an administrator runs must not be
+    # replaceable by them.
     if ($Folder.TrimEnd('\') -eq $StateDir.TrimEnd('\')) { return }
-    if (-not (Test-Path -LiteralPath $Folder -PathType Container)) { return (Protect-MeshFolder -Path $Folder) }
-    $problem = Get-MeshUntrustedProblem -Path $Folder
+    $problem = Confirm-MeshTrustedFolder -Folder $Folder
     if ($problem) {
         throw "the join script's folder $Folder is not safe for a script an administrator runs: $problem, so that account could replace the script. Leave joinScriptPath at its default (in $StateDir) or choose a folder only Administrators can change; or delete $Folder so that it is created anew. Its permissions were left as they are."
     }

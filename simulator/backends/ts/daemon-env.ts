@@ -9,6 +9,7 @@ import { joinPath, parentOf } from "../../windows-model";
 import { ScriptError } from "./exec";
 import type { Script } from "./common";
 import { guidN } from "./join";
+import { confirmTrustedFolder } from "./folders";
 
 /** Read-MeshEnvFile: the file's lines without empty ones; none when there is no file. */
 function envLines(script: Script, path: string): string[] {
@@ -49,11 +50,17 @@ export async function applyDaemonEnv(script: Script, change: DaemonEnvChange | n
     script.files.deleteFile(change.path);
     return;
   }
+  const folder = parentOf(change.path);
+  const problem = confirmTrustedFolder(script, folder);
+  if (problem) {
+    throw new ScriptError(
+      `the daemon's folder ${folder} is not safe for its environment file, which may hold a proxy password: ${problem}. Give the folder back to Administrators and SYSTEM, then run again; its permissions were left as they are.`,
+    );
+  }
   const stagedPath = joinPath(stateDir, `tailscaled-env-${guidN()}.txt`);
   try {
     const staged = script.files.writeFile(stagedPath, `${lines.join("\r\n")}\r\n`);
     await script.setAdminOnlyAcl(staged);
-    script.files.ensureDir(parentOf(change.path));
     script.files.moveFile(staged, change.path);
   } finally {
     script.files.deleteFile(stagedPath);

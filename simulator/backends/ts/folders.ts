@@ -88,11 +88,19 @@ export function protectFolder(script: Script, dir: string): void {
   }
 }
 
+/** Confirm-MeshTrustedFolder: created and taken over when missing, else why another account could change it. */
+export function confirmTrustedFolder(script: Script, folder: string): string | undefined {
+  if (!script.files.dirExists(folder)) {
+    protectFolder(script, folder);
+    return undefined;
+  }
+  return untrustedProblem(script, folder);
+}
+
 /** Confirm-MeshScriptFolder. */
 export function confirmScriptFolder(script: Script, folder: string, stateDir: string): void {
   if (normalizePath(folder).toLowerCase() === normalizePath(stateDir).toLowerCase()) return;
-  if (!script.files.dirExists(folder)) return protectFolder(script, folder);
-  const problem = untrustedProblem(script, folder);
+  const problem = confirmTrustedFolder(script, folder);
   if (problem) {
     throw new ScriptError(
       `the join script's folder ${folder} is not safe for a script an administrator runs: ${problem}, so that account could replace the script. Leave joinScriptPath at its default (in ${stateDir}) or choose a folder only Administrators can change; or delete ${folder} so that it is created anew. Its permissions were left as they are.`,
