@@ -21,6 +21,7 @@ import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord }
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import { SSH_CLIENT, type Scenario } from "../../scenarios";
 import { SID_ADMINISTRATOR_USER } from "../../security";
+import { createUploadedFile } from "../../uploaded-files";
 import { findName, normalizePath } from "../../windows-model";
 import { loaderOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
@@ -118,6 +119,13 @@ export class PwshHostBackend implements HostBackend {
     if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
     host.state.files[name].content = content;
     this.save(host);
+  }
+
+  async openForWrite(path: string): Promise<string> {
+    const host = this.load();
+    const local = createUploadedFile(host.state, path);
+    this.save(host);
+    return local;
   }
 
   async runManualCommand(command: string): Promise<InteractiveRun> {

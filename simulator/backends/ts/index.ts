@@ -13,6 +13,7 @@ import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
 import type { Scenario } from "../../scenarios";
 import { checkParams } from "../../step-params";
+import { createUploadedFile } from "../../uploaded-files";
 import { findName, normalizePath } from "../../windows-model";
 import { cleanup } from "./cleanup";
 import { Clock, type RealDurations } from "./clock";
@@ -81,6 +82,10 @@ export class TsHostBackend implements HostBackend {
     const name = findName(this.host.state.files, normalizePath(path));
     if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
     this.host.state.files[name].content = content;
+  }
+
+  async openForWrite(path: string): Promise<string> {
+    return createUploadedFile(this.host.state, path);
   }
 
   async runManualCommand(command: string): Promise<InteractiveRun> {
