@@ -116,7 +116,7 @@ export class PackageClient {
 /** What failed, as the network library tells it (fetch wraps the cause in "fetch failed"). */
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
-  const text = (value: unknown) => (value instanceof Error ? value.message : String(value));
+  const text = (value: unknown) => (typeof value === "object" && value !== null && "message" in value ? String(value.message) : String(value));
   return cause === undefined ? text(error) : `${text(error)}: ${text(cause)}`;
 }
 
