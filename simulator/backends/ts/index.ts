@@ -23,6 +23,7 @@ import { install } from "./install";
 import { join } from "./join";
 import { runJoinScript, runManualCommand } from "./join-script-run";
 import { probe } from "./probe";
+import { stage } from "./stage";
 
 export type { RealDurations } from "./clock";
 
@@ -114,6 +115,8 @@ export class TsHostBackend implements HostBackend {
     switch (step) {
       case "probe":
         return probe(script, checked.params as StepTypes["probe"]["params"]);
+      case "stage":
+        return stage(script, checked.params as StepTypes["stage"]["params"]);
       case "install":
         return install(script, checked.params as StepTypes["install"]["params"]);
       case "join":
