@@ -9,6 +9,7 @@ import { DEFAULTS } from "./defaults";
 import { CONTROL_SERVER_KIND } from "./spec/control-server";
 import { walkFields } from "./declare";
 import { NODE_INPUTS } from "./spec/inputs";
+import { installFailures } from "./install-relations";
 import { nodeOptionFailures } from "./option-relations";
 import { propertySchema } from "./schema";
 import type { CheckFailure } from "./check";
@@ -51,6 +52,7 @@ export function relationFailures(raw: unknown): CheckFailure[] {
   }
   failures.push(...needsControlServer(raw));
   failures.push(...nodeOptionFailures(raw));
+  failures.push(...installFailures(raw));
 
   failures.push(...onlyWhenFailures(raw));
 
@@ -155,10 +157,10 @@ function onlyWhenFailures(raw: Record<string, unknown>): CheckFailure[] {
     const parent = parts.reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), raw);
     if (!isRecord(parent) || !given(parent[name])) continue;
     const { sibling, value } = field.onlyWhen;
-    const siblingField = FIELDS.find(([p]) => p === [...parts, sibling].join("."));
-    const actual = parent[sibling];
-    // An unset, unknown or invalid sibling has its default or its own failure.
-    const known = siblingField?.[1].kind === "enum" && siblingField[1].type.values.some((v) => v.value === actual);
+    const siblingField = FIELDS.find(([p]) => p === [...parts, sibling].join("."))?.[1];
+    // An unset sibling has its default; an unknown or invalid one has its own failure.
+    const actual = parent[sibling] ?? (siblingField?.kind === "enum" ? siblingField.default : undefined);
+    const known = siblingField?.kind === "enum" && siblingField.type.values.some((v) => v.value === actual);
     if (known && actual !== value) {
       const siblingPath = [...parts, sibling].join(".");
       failures.push({ property: path, reason: `is only used with ${siblingPath} "${value}" (${sibling} is "${String(actual)}"): remove ${name} or set ${sibling} to "${value}"` });

@@ -10,6 +10,9 @@ export type DnsRegistration = "always" | "never";
 /** How Tailscale is installed. */
 export type InstallMethod = "msi" | "winget" | "none";
 
+/** Where the host gets Tailscale's MSI. */
+export type InstallSource = "download" | "upload";
+
 /** Which control-server API. */
 export type ControlServerKind = "headscale" | "tailscale";
 
@@ -87,11 +90,15 @@ export interface DaemonInput {
 export interface InstallInput {
   /** `msi` (the default), `winget`, or `none` (Tailscale must already be installed). */
   method?: InstallMethod;
+  /** Where the host gets the MSI: `download` (the default: the host downloads it) or `upload`: the machine that runs the deployment sends it over the SSH connection, for hosts that cannot reach the package server. That machine uses `msiFile`, or downloads the package for the host's architecture and version itself (through its own HTTPS_PROXY) into a cache, once. Only with method `msi`. */
+  source?: InstallSource;
   /** The Tailscale version, e.g. `1.90.6`; unset = latest stable. */
   version?: string;
-  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
+  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. With source `upload`, the machine that runs the deployment downloads it from there. Its query (a signed URL's token) is kept secret. */
   msiUrl?: string;
-  /** The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes. */
+  /** Tailscale's MSI on the machine that runs the deployment, uploaded to the host as it is; only with source `upload` (without it, that machine downloads the package). A relative path starts at the working directory. */
+  msiFile?: string;
+  /** The MSI's SHA-256 (64 hexadecimal digits). A package with any other hash never runs: the install fails naming both hashes (a downloaded one is deleted, an `msiFile` is never sent). */
   sha256?: string;
 }
 
@@ -209,6 +216,7 @@ export interface DefaultedDaemon extends DaemonInput {
 /** InstallInput with every default applied. */
 export interface DefaultedInstall extends InstallInput {
   method: InstallMethod;
+  source: InstallSource;
 }
 
 /** ControlServerInput with every default applied. */

@@ -4,7 +4,7 @@
  * Pulumi face of the types in provider/node/types.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DaemonInput, DnsRegistration, InstallInput, InstallMethod, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
+import type { ConnectionInput, ControlNodeOutput, ControlServerInput, ControlServerKind, DaemonInput, DnsRegistration, InstallInput, InstallMethod, InstallSource, MintedKeyOutput, NodeState, OnDeleteInput, PendingReason } from "../node/types";
 import type { Attempt } from "../scripts/catalogue";
 
 /** SSH connection settings: the same fields as @pulumi/command's `remote.ConnectionArgs`, plus an overall connect deadline. */
@@ -75,11 +75,15 @@ export interface DaemonArgs {
 export interface InstallArgs {
   /** `msi` (the default), `winget`, or `none` (Tailscale must already be installed). */
   method?: pulumi.Input<InstallMethod>;
+  /** Where the host gets the MSI: `download` (the default: the host downloads it) or `upload`: the machine that runs the deployment sends it over the SSH connection, for hosts that cannot reach the package server. That machine uses `msiFile`, or downloads the package for the host's architecture and version itself (through its own HTTPS_PROXY) into a cache, once. Only with method `msi`. */
+  source?: pulumi.Input<InstallSource>;
   /** The Tailscale version, e.g. `1.90.6`; unset = latest stable. */
   version?: pulumi.Input<string>;
-  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret. */
+  /** An https URL of the MSI (e.g. an internal mirror); only with method `msi`. With source `upload`, the machine that runs the deployment downloads it from there. Its query (a signed URL's token) is kept secret. */
   msiUrl?: pulumi.Input<string>;
-  /** The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes. */
+  /** Tailscale's MSI on the machine that runs the deployment, uploaded to the host as it is; only with source `upload` (without it, that machine downloads the package). A relative path starts at the working directory. */
+  msiFile?: pulumi.Input<string>;
+  /** The MSI's SHA-256 (64 hexadecimal digits). A package with any other hash never runs: the install fails naming both hashes (a downloaded one is deleted, an `msiFile` is never sent). */
   sha256?: pulumi.Input<string>;
 }
 

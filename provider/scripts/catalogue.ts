@@ -7,6 +7,7 @@
  * turned into code text.
  */
 
+import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 
@@ -132,6 +133,8 @@ export interface ProbeResult {
   os: { caption: string; version: string };
   powershellVersion: string;
   isAdmin: boolean;
+  /** The MSI for this host (PROCESSOR_ARCHITEW6432, else PROCESSOR_ARCHITECTURE: ARM64, x86, else amd64). */
+  arch: MsiArch;
   tailscale: { installed: boolean; version: string | null };
   service: { status: string; startType: string } | null;
   /** Effective policy values (Policies key first, then "Tailscale IPN"). */

@@ -127,6 +127,18 @@ function Get-MeshTailscaleVersion {
     ($run.output -split "`n")[0].Trim()
 }
 
+function Get-MeshMsiArchitecture {
+    # The MSI Tailscale publishes for this Windows: from a 32-bit process on 64-bit Windows,
+    # PROCESSOR_ARCHITEW6432 names the OS's own architecture.
+    $arch = $env:PROCESSOR_ARCHITEW6432
+    if (-not $arch) { $arch = $env:PROCESSOR_ARCHITECTURE }
+    switch ($arch) {
+        'ARM64' { 'arm64' }
+        'x86' { 'x86' }
+        default { 'amd64' }
+    }
+}
+
 function Test-MeshAddress([string]$Address) {
     # Tailscale's ranges: 100.64.0.0/10 and fd7a:115c:a1e0::/48.
     if ($Address -match '^100\.(\d{1,3})\.\d{1,3}\.\d{1,3}$') {

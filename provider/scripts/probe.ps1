@@ -26,6 +26,7 @@ if ($checkSettings -and $null -ne $checkSettings.Value) { $checks = @(Get-MeshHo
     # Get-Host, not $PSVersionTable: the same version under powershell.exe, and a simulated host can answer it.
     powershellVersion = (Get-Host).Version.ToString()
     isAdmin = Test-MeshAdministrator
+    arch = Get-MeshMsiArchitecture
     tailscale = @{ installed = (Test-Path -LiteralPath $TailscaleExe -PathType Leaf); version = Get-MeshTailscaleVersion }
     service = $serviceState
     policy = @{

@@ -7,6 +7,7 @@
  * its Get-AuthenticodeSignature stand-in.
  */
 import { TAILSCALE_SIGNER } from "../../provider/scripts/catalogue";
+import type { HostState } from "../host-state";
 import { LATEST_TAILSCALE, type Scenario } from "../scenarios";
 
 export const PKGS_STABLE_URL = "https://pkgs.tailscale.com/stable/";
@@ -14,6 +15,11 @@ export const PKGS_STABLE_URL = "https://pkgs.tailscale.com/stable/";
 /** The architectures Tailscale publishes an MSI for, as the index names them. */
 export const MSI_ARCHITECTURES = ["amd64", "arm64", "x86"] as const;
 export type MsiArchitecture = (typeof MSI_ARCHITECTURES)[number];
+
+/** The MSI for a host's $env:PROCESSOR_ARCHITECTURE (ARM64, x86, else amd64), as install.ps1 and probe.ps1 pick it. */
+export function msiArchitectureOf(architecture: HostState["architecture"]): MsiArchitecture {
+  return architecture === "ARM64" ? "arm64" : architecture === "x86" ? "x86" : "amd64";
+}
 
 export interface MsiIndex {
   MSIsVersion: string;

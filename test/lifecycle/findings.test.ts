@@ -33,6 +33,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
     powershellVersion: "5.1.20348.2582",
     isAdmin: true,
+    arch: "amd64",
     tailscale: { installed: true, version: LATEST_TAILSCALE },
     service: { status: "Running", startType: "Automatic" },
     policy: { loginUrl: HEADSCALE.url, unattendedMode: "always", hostname: "win-01" },

@@ -1,5 +1,8 @@
 import { generateKeyPairSync } from "crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as net from "net";
+import { tmpdir } from "os";
+import { join } from "path";
 import fc from "fast-check";
 
 import {
@@ -19,6 +22,14 @@ import type { NodeInputs } from "../../provider/node/types";
 const PRIVATE_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const HOST_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEwtx6ic0yiT2wQe27MArI/GeoApunCoJYd1fFAWbnu8 root@vm";
 const HOST_FINGERPRINT = "SHA256:bLTf00PAl9gvw2M4dAGOwzjS+xFjky/xVVdHgGMD/Bw";
+
+/** install.msiFile must name a readable file on this machine: one here, and a folder named like an MSI. */
+const LOCAL_FILES = mkdtempSync(join(tmpdir(), "inputs-test-"));
+const MSI_FILE = join(LOCAL_FILES, "Tailscale-Setup-1.90.6-AMD64.MSI");
+const MSI_FOLDER = join(LOCAL_FILES, "folder.msi");
+writeFileSync(MSI_FILE, "package bytes");
+mkdirSync(MSI_FOLDER);
+afterAll(() => rmSync(LOCAL_FILES, { recursive: true, force: true }));
 
 /** Every property set to a valid value. */
 function fullInputs(): NodeInputs {
@@ -63,7 +74,7 @@ function fullInputs(): NodeInputs {
     joinRetryDelaySeconds: 10,
     joinTimeoutSeconds: 60,
     verifyRestart: false,
-    install: { method: "msi", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc", sha256: "a".repeat(64) },
+    install: { method: "msi", source: "download", version: "1.90.6", msiUrl: "https://mirror.example.com/tailscale-setup-1.90.6-amd64.msi?sig=abc", sha256: "a".repeat(64) },
     joinScriptPath: "D:\\Ops Tools\\mesh (v2)\\join-mesh.ps1",
     controlServer: { kind: "headscale", url: "https://headscale.example.com", apiKey: "hs-api-key-0123456789", tailnet: "-", user: "windows", keyExpirySeconds: 3600 },
     disableKeyExpiry: true,
@@ -149,6 +160,10 @@ describe("checkInputs accepts", () => {
     ["advertiseExitNode with acceptRoutes", (i: any) => Object.assign(i, { advertiseExitNode: true, acceptRoutes: true })],
     ["install.method winget without msiUrl", (i: any) => (i.install = { method: "winget", version: "1.90.6" })],
     ["msiUrl with the default method", (i: any) => (i.install = { msiUrl: "https://example.com/ts.msi" })],
+    ["an upload of a local MSI (any case of .msi), pinned", (i: any) => (i.install = { source: "upload", msiFile: MSI_FILE, sha256: "c".repeat(64) })],
+    ["an upload of the package the deploying machine downloads", (i: any) => (i.install = { method: "msi", source: "upload", version: "1.90.6" })],
+    ["an upload of the package the deploying machine downloads from msiUrl", (i: any) => (i.install = { source: "upload", msiUrl: "https://mirror.example.com/ts.msi?sig=abc" })],
+    ["an msiFile unknown during preview (not looked for yet)", (i: any) => (i.install = { source: "upload", msiFile: PULUMI_UNKNOWN })],
     ["a join script at the drive's root", (i: any) => (i.joinScriptPath = "C:\\join.PS1")],
     ["a join script in a folder with non-ASCII letters", (i: any) => (i.joinScriptPath = "C:\\Users\\Jürgen\\join-mesh.ps1")],
     ["a long join with a long enough step timeout", (i: any) => Object.assign(i, { joinAttempts: 20, stepTimeoutSeconds: 1055 })],
@@ -319,6 +334,16 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["a pinned MSI hash with winget", (i) => (i.install = { method: "winget", sha256: "b".repeat(64) }), "install.sha256", 'only used with install.method "msi" (method is "winget")'],
     ["an MSI URL with none", (i) => (i.install = { method: "none", msiUrl: "https://mirror/ts.msi" }), "install.msiUrl", 'set method to "msi"'],
     ["a misspelled install property", (i) => (i.install = { verison: "1.90.6" }), "install.verison", 'did you mean "version"?'],
+    ["an unknown install source", (i) => (i.install = { source: "smb" }), "install.source", 'must be one of "download", "upload"'],
+    ["an upload with winget", (i) => (i.install = { method: "winget", source: "upload" }), "install.source", 'which install.method "winget" does not run: set install.method to "msi"'],
+    ["an upload with method none", (i) => (i.install = { method: "none", source: "upload" }), "install.source", 'install.method "none"'],
+    ["an msiFile without an upload", (i) => (i.install = { msiFile: MSI_FILE }), "install.msiFile", 'only used with install.source "upload" (source is "download")'],
+    ["an msiFile that is not an MSI", (i) => (i.install = { source: "upload", msiFile: `${MSI_FILE}.exe` }), "install.msiFile", "must end in .msi"],
+    ["an empty msiFile", (i) => (i.install = { source: "upload", msiFile: "" }), "install.msiFile", "must not be empty"],
+    ["an msiFile with a line break", (i) => (i.install = { source: "upload", msiFile: "ts\n.msi" }), "install.msiFile", "control character"],
+    ["an msiFile that does not exist", (i) => (i.install = { source: "upload", msiFile: join(LOCAL_FILES, "missing.msi") }), "install.msiFile", "does not exist on the machine that runs the deployment"],
+    ["an msiFile that is a folder", (i) => (i.install = { source: "upload", msiFile: MSI_FOLDER }), "install.msiFile", "is not a file on the machine that runs the deployment"],
+    ["both an msiFile and an msiUrl", (i) => (i.install = { source: "upload", msiFile: MSI_FILE, msiUrl: "https://mirror/ts.msi" }), "install.msiUrl", "cannot be used together with install.msiFile"],
     // joinScriptPath
     ["a relative join script path", (i) => (i.joinScriptPath = "temp\\join.ps1"), "joinScriptPath", "drive letter"],
     ["a UNC join script path", (i) => (i.joinScriptPath = "\\\\server\\share\\join.ps1"), "joinScriptPath", "drive letter"],
@@ -618,7 +643,7 @@ describe("withDefaults", () => {
       joinRetryDelaySeconds: 5,
       joinTimeoutSeconds: 30,
       verifyRestart: true,
-      install: { method: "msi" },
+      install: { method: "msi", source: "download" },
       joinScriptPath: "C:\\ProgramData\\MeshWindowsNode\\join-mesh.ps1",
       onDelete: { logout: false, uninstall: false, removeFromControlServer: false },
       stepTimeoutSeconds: 600,

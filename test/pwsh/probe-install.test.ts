@@ -48,6 +48,7 @@ describePwsh("probe", () => {
         os: { caption: "Microsoft Windows 11 Pro", version: "10.0.26100" },
         powershellVersion: "5.1.26100.2161",
         isAdmin: true,
+        arch: "amd64",
         tailscale: { installed: true, version: OLD_TAILSCALE },
         service: { status: "Stopped", startType: "Manual" },
         // The Policies key wins; a value only the older key has still counts.

@@ -4,68 +4,17 @@
  * code that uses it); types, schema.json, the check, the CLI and the docs follow from this table.
  */
 import { DEFAULT_JOIN_SCRIPT_PATH } from "../../scripts/catalogue";
-import type { EnumType, InputField, ObjectType } from "../declare";
+import type { InputField, ObjectType } from "../declare";
 import { routeProblem, urlRule } from "../rules/network";
-import { hostnameProblem, tagProblem, versionProblem } from "../rules/tailscale";
+import { hostnameProblem, tagProblem } from "../rules/tailscale";
 import { printable, token } from "../rules/text";
 import { joinScriptPathProblem } from "../rules/windows-path";
 import { CONNECTION } from "./connection";
 import { CONTROL_SERVER } from "./control-server";
+import { INSTALL } from "./install";
 import { NODE_OPTIONS } from "./node-options";
 
-export const INSTALL_METHOD: EnumType = {
-  name: "InstallMethod",
-  description: "How Tailscale is installed.",
-  values: [
-    { value: "msi", description: "Download the MSI from pkgs.tailscale.com (or `msiUrl`) and run msiexec." },
-    { value: "winget", description: "winget install Tailscale.Tailscale (often missing or broken over SSH)." },
-    { value: "none", description: "Do not install: Tailscale must already be installed." },
-  ],
-};
-
-export const INSTALL: ObjectType = {
-  name: "Install",
-  tsName: "InstallInput",
-  argsName: "InstallArgs",
-  description: "How Tailscale is installed on the host.",
-  what: "how Tailscale is installed: { method, version, msiUrl }",
-  fields: {
-    method: {
-      kind: "enum",
-      type: INSTALL_METHOD,
-      default: "msi",
-      what: "how Tailscale is installed (default {default}; none = already installed)",
-      description: "`msi` (the default), `winget`, or `none` (Tailscale must already be installed).",
-      cli: { flag: "--install-method <method>", help: "how Tailscale is installed (default {default})" },
-    },
-    version: {
-      kind: "string",
-      rule: versionProblem,
-      description: "The Tailscale version, e.g. `1.90.6`; unset = latest stable.",
-      docs: "`major.minor.patch`, e.g. `1.90.6`; unset = latest stable",
-      cli: { flag: "--install-version <x.y.z>", help: "Tailscale version to install (default: latest stable)" },
-    },
-    msiUrl: {
-      kind: "string",
-      // A signed mirror URL carries a token in its query.
-      secret: "url-credentials",
-      onlyWhen: { sibling: "method", value: "msi" },
-      rule: urlRule({ httpsOnly: true, allowQuery: true, what: "the MSI's location, e.g. an internal mirror" }),
-      description: "An https URL of the MSI (e.g. an internal mirror); only with method `msi`. Its query (a signed URL's token) is kept secret.",
-      docs: "an https URL (a query is allowed, e.g. a signed mirror URL, and is then redacted everywhere but on the host); no credentials, fragment, whitespace or quotes; only with method `msi`",
-      cli: { flag: "--msi-url <url>", help: "https URL of the MSI, e.g. an internal mirror (one with a query, which may hold a token: set MESH_MSI_URL instead)" },
-      secretSources: { label: "MSI URL with a token", env: "MESH_MSI_URL" },
-    },
-    sha256: {
-      kind: "string",
-      onlyWhen: { sibling: "method", value: "msi" },
-      rule: (value) => (/^[0-9A-Fa-f]{64}$/.test(value) ? undefined : "must be the MSI's SHA-256: 64 hexadecimal digits, as Get-FileHash or sha256sum print it"),
-      description: "The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes.",
-      docs: "64 hexadecimal digits (either case); only with method `msi`",
-      cli: { flag: "--install-sha256 <hex>", help: "the MSI's SHA-256: any other package is deleted unrun" },
-    },
-  },
-};
+export { INSTALL, INSTALL_METHOD } from "./install";
 
 const ON_DELETE: ObjectType = {
   name: "OnDelete",

@@ -6,7 +6,7 @@
 import { TAILSCALE_SIGNER, type InstallParams, type InstallResult, type UploadedMsi } from "../../../provider/scripts/catalogue";
 import { fileSha256, fileSize } from "../../blobs";
 import { isInstalled } from "../../programs";
-import { PKGS_STABLE_URL, msiIndex, msiPackage, msiSignature, type MsiArchitecture } from "../../programs/pkgs";
+import { PKGS_STABLE_URL, msiArchitectureOf, msiIndex, msiPackage, msiSignature } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
 import { protectFolder } from "./folders";
@@ -84,7 +84,7 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
  * version asked for, or the latest the stable index names.
  */
 function msiUrl(script: Script, version: string | null): string {
-  const arch: MsiArchitecture = script.state.architecture === "ARM64" ? "arm64" : script.state.architecture === "x86" ? "x86" : "amd64";
+  const arch = msiArchitectureOf(script.state.architecture);
   if (version) return `${PKGS_STABLE_URL}tailscale-setup-${version}-${arch}.msi`;
   return PKGS_STABLE_URL + msiIndex(script.host.scenario).MSIs[arch];
 }

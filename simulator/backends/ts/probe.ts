@@ -1,5 +1,6 @@
 /** The TypeScript model of provider/scripts/probe.ps1: what the host looks like now. Changes nothing. */
 import type { ProbeParams, ProbeResult } from "../../../provider/scripts/catalogue";
+import { msiArchitectureOf } from "../../programs/pkgs";
 import { hostChecks } from "./checks";
 import type { Script } from "./common";
 import { daemonEnvHashes } from "./daemon-env";
@@ -21,6 +22,7 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
     os: { ...state.os },
     powershellVersion: state.powershellVersion,
     isAdmin: state.isAdmin,
+    arch: msiArchitectureOf(state.architecture),
     tailscale: { installed: state.tailscale.installed, version: await script.tailscaleVersion() },
     service,
     policy: {

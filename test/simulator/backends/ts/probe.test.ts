@@ -16,6 +16,7 @@ describe("probe", () => {
       os: before.os,
       powershellVersion: before.powershellVersion,
       isAdmin: true,
+      arch: "amd64",
       tailscale: { installed: false, version: null },
       service: null,
       policy: { loginUrl: null, unattendedMode: null, hostname: null },
