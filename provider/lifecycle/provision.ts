@@ -10,14 +10,12 @@ import {
   FAILURE_RULES,
   UP_KILL_MARGIN_SECONDS,
   DAEMON_WAIT_SECONDS,
-  type InstallFields,
   type JoinParams,
   type JoinResult,
   type ProbeResult,
 } from "../scripts/catalogue";
 import { manualCommand } from "../scripts";
 import { secretsOf, withDefaults, type DefaultedInputs } from "../node";
-import { INSTALL } from "../node/spec/inputs";
 import { connectionSettings } from "./connection-settings";
 import { upArgs } from "../scripts/up-args";
 import type { NodeInputs, NodeOutputs } from "../node/types";
@@ -32,6 +30,7 @@ import { outputsOf } from "./outputs";
 import { daemonHolder, holderAdvice } from "./daemon-holder";
 import { checkSettings, checkWarnings, requireReady } from "./host-checks";
 import { probeParams } from "./probe-params";
+import { install } from "./install";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
   return converge(raw, undefined, options);
@@ -71,7 +70,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
     try {
       await removeScriptAtOldPath(op, previous, inputs);
       let version = probe.tailscale.version;
-      if (plan.install) version = await install(op, inputs);
+      if (plan.install) version = await install(op, inputs, probe);
       if (plan.cleanup) {
         await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
       }
@@ -124,32 +123,6 @@ function requireAdmin(op: Operation, probe: ProbeResult): void {
     host: op.label,
     step: "probe",
     hint: "connect as a member of the local Administrators group (installing Tailscale and writing its policy need it)",
-  });
-}
-
-/** Every declared install option, null when unset: a new option reaches install.ps1 without a change here. */
-function installFields(install: DefaultedInputs["install"]): InstallFields {
-  const given = install as unknown as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, given[name] ?? null]));
-}
-
-async function install(op: Operation, inputs: DefaultedInputs): Promise<string> {
-  const method = inputs.install.method === "winget" ? "winget" : "msi";
-  op.log(`installing Tailscale ${inputs.install.version ?? "(latest)"} with ${method}`);
-  const result = await op.step("install", { ...installFields(inputs.install), method, loginServer: inputs.loginServer ?? null, stateDir: DEFAULT_STATE_DIR });
-  if (result.outcome === "installed") {
-    if (result.rebootRequired) op.log(`Tailscale ${result.version} installed; Windows asks for a reboot (exit code ${result.exitCode})`);
-    return result.version;
-  }
-  throw new MeshError(`installing Tailscale with ${method} failed${result.exitCode === null ? "" : ` (exit code ${result.exitCode})`}`, {
-    kind: "install-failed",
-    host: op.label,
-    step: "install",
-    seen: [result.message, result.logTail].filter(Boolean).join("\n"),
-    hint:
-      method === "winget"
-        ? "winget is often missing or broken over SSH; use install.method \"msi\""
-        : `see ${DEFAULT_STATE_DIR}\\install.log on the host; 1603 usually means a pending reboot or a previous install in a bad state`,
   });
 }
 
