@@ -6,7 +6,7 @@
  * hashes differently from the whole file.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SimFile } from "./host-state";
@@ -49,4 +49,10 @@ export function fileSha256(file: SimFile): string {
 /** Get-Item's Length. */
 export function fileSize(file: SimFile): number {
   return file.blob === undefined ? Buffer.byteLength(file.content, "utf8") : statSync(blobPath(file.blob)).size;
+}
+
+/** Add-Content -Encoding Byte onto a file of bytes (or an empty one, which becomes one). */
+export function appendBytes(file: SimFile, bytes: Buffer): void {
+  file.blob ??= newBlob().id;
+  appendFileSync(blobPath(file.blob), bytes);
 }

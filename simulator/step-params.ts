@@ -56,6 +56,7 @@ const SCHEMAS = {
     upload: z.object({ path: windowsPath, size: z.number().int().positive(), sha256: z.string().regex(/^[0-9A-Fa-f]{64}$/) }).nullable().optional(),
   }),
   stage: z.object({ stateDir: windowsPath }),
+  append: z.object({ path: windowsPath, offset: z.number().int().min(0), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),
   join: z.object({
     policy,
     daemonEnv: z

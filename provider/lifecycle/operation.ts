@@ -15,7 +15,7 @@ export interface OperationOptions {
 }
 
 /** Steps that can safely run again after the connection dropped in their middle. */
-const IDEMPOTENT: Record<StepName, boolean> = { probe: true, stage: true, install: true, join: true, cleanup: true };
+const IDEMPOTENT: Record<StepName, boolean> = { probe: true, stage: true, append: false, install: true, join: true, cleanup: true };
 
 export class Operation {
   private constructor(
@@ -38,7 +38,7 @@ export class Operation {
   ): Promise<Operation> {
     const label = hostLabel(settings);
     const sink = options.log ?? (() => undefined);
-    const session = await openSession(settings, { label, redactor, log: (line) => sink(redactor.text(line)), stepTimeoutMs });
+    const session = await openSession(settings, { label, redactor, log: (line) => sink(redactor.text(line)), stepTimeoutMs, appendScript: stepScriptParts("append") });
     return new Operation(label, session, redactor, sink, stepTimeoutMs);
   }
 

@@ -11,7 +11,7 @@ import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 
-export type StepName = "probe" | "stage" | "install" | "join" | "cleanup";
+export type StepName = "probe" | "stage" | "append" | "install" | "join" | "cleanup";
 
 /** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
 export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
@@ -57,6 +57,8 @@ export * from "./failure-rules";
  * probe    changes nothing.
  * stage    takes <stateDir> over, as join does (step 1), and removes every <stateDir>\upload-*.msi (what an
  *          interrupted upload left): the provider then sends a file into <stateDir> (SFTP or the step channel).
+ * append   one chunk of a file sent over the step channel (the server offers no SFTP): at offset 0 creates
+ *          or empties <path>; fails unless <path> holds exactly <offset> bytes; appends the chunk's bytes.
  * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi,
  *          or, with `upload`, checks the file the provider sent (present, its size, its SHA-256; otherwise
  *          failed, that file deleted unrun) and moves it to <stateDir>\tailscale-setup.msi;
@@ -192,6 +194,21 @@ export interface StageResult {
   removed: string[];
 }
 
+// ---------------------------------------------------------------- append
+
+export interface AppendParams {
+  path: string;
+  /** Where the chunk goes: the bytes the file must already hold. */
+  offset: number;
+  /** The chunk's bytes, base64. */
+  data: string;
+}
+
+export interface AppendResult {
+  /** The file's length after the chunk. */
+  length: number;
+}
+
 export type InstallResult =
   | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }
   | { outcome: "failed"; exitCode: number | null; message: string; logTail: string };
@@ -313,6 +330,7 @@ export interface CleanupResult {
 export interface StepTypes {
   probe: { params: ProbeParams; result: ProbeResult };
   stage: { params: StageParams; result: StageResult };
+  append: { params: AppendParams; result: AppendResult };
   install: { params: InstallParams; result: InstallResult };
   join: { params: JoinParams; result: JoinResult };
   cleanup: { params: CleanupParams; result: CleanupResult };

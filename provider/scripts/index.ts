@@ -44,6 +44,7 @@ function withoutCommentLines(text: string): string {
 const STEP_FILES: Record<StepName, string[]> = {
   probe: ["checks.ps1", "probe.ps1"],
   stage: ["stage.ps1"],
+  append: ["append.ps1"],
   install: ["install.ps1"],
   join: ["join.ps1"],
   cleanup: ["cleanup.ps1"],

@@ -10,7 +10,8 @@ import { checkPrivateKey, type DialContext, type Hop, type LiveConnection } from
 import { HostKeyTrust } from "./host-key";
 import { ConnectionDropped, StepLoop, type StepContext } from "./loop";
 import type { ConnectionSettings, RemoteSession, SessionOptions, StepRequest, TransportStats, UploadRequest, UploadResult } from "./types";
-import { sftpUpload } from "./upload";
+import { stepChannelUpload } from "./step-upload";
+import { SftpUnavailable, sftpUpload } from "./upload";
 
 export async function openSession(settings: ConnectionSettings, options: SessionOptions): Promise<RemoteSession> {
   const session = new SshSession(settings, options);
@@ -59,6 +60,7 @@ class SshSession implements RemoteSession {
   private connecting: Promise<LiveConnection> | undefined;
   private loop: StepLoop | undefined;
   private closed = false;
+  private sftpRefused = false;
 
   constructor(
     settings: ConnectionSettings,
@@ -131,11 +133,22 @@ class SshSession implements RemoteSession {
     }
   }
 
+  /** SFTP, or the step channel once the server has refused SFTP (it will not change its mind within a session). */
   private async uploadOnce(request: UploadRequest): Promise<UploadResult> {
     const connection = await this.connect();
-    const result = await sftpUpload(connection, request, this.options);
-    this.stats.bytesSent += result.bytes;
-    return result;
+    if (!this.sftpRefused) {
+      try {
+        const result = await sftpUpload(connection, request, this.options);
+        this.stats.bytesSent += result.bytes;
+        return result;
+      } catch (error) {
+        if (!(error instanceof SftpUnavailable)) throw error;
+        this.sftpRefused = true;
+        this.options.log?.(`[${this.label}] ${request.name}: the host offers no SFTP (${error.message}); sending the file over the step channel`);
+      }
+    }
+    const timeoutMs = this.options.stepTimeoutMs;
+    return stepChannelUpload((step) => this.runInLoop(step, timeoutMs), this.options.appendScript, request, this.options);
   }
 
   private dropped(request: { name: string }, error: ConnectionDropped, detail: string): MeshError {

@@ -44,6 +44,8 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** Default per-step timeout. */
   stepTimeoutMs: number;
+  /** The append step's script (provider/scripts): files go in chunks over the step channel where the server offers no SFTP. */
+  appendScript?: readonly string[];
 }
 
 export interface StepRequest {

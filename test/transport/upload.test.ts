@@ -13,7 +13,8 @@ import { Redactor } from "../../provider/common/redact";
 import { openSession } from "../../provider/transport/session";
 import type { RemoteSession } from "../../provider/transport/types";
 import { sftpPath } from "../../provider/transport/upload";
-import { SimulatedWindowsHost, type HostState } from "../../simulator";
+import { stepScriptParts } from "../../provider/scripts";
+import { SimulatedWindowsHost, scenarioByName, type HostState } from "../../simulator";
 import { fileSha256, fileSize } from "../../simulator/blobs";
 import { SID_ADMINISTRATOR_USER, securityOf } from "../../simulator/security";
 import { windowsPathOf } from "../../simulator/sftp";
@@ -40,16 +41,34 @@ function localFile(name: string, bytes: number): { path: string; sha256: string 
   return { path, sha256: createHash("sha256").update(content).digest("hex").toUpperCase() };
 }
 
-async function hostAndSession(port?: (host: SimulatedWindowsHost) => Promise<number>): Promise<{ host: SimulatedWindowsHost; session: RemoteSession; log: string[] }> {
-  const host = await SimulatedWindowsHost.start({ scenario: "clean-join-first-try" });
+interface Setup {
+  /** The port to connect to, e.g. a fault proxy's in front of the host's. */
+  port?: (host: SimulatedWindowsHost) => Promise<number>;
+  sftp?: boolean;
+  appendScript?: readonly string[];
+}
+
+async function hostAndSession(setup: Setup = {}): Promise<{ host: SimulatedWindowsHost; session: RemoteSession; log: string[] }> {
+  const scenario = { ...scenarioByName("clean-join-first-try"), ssh: { sftp: setup.sftp } };
+  const host = await SimulatedWindowsHost.start({ scenario });
   closers.push(() => host.stop());
   const log: string[] = [];
   const session = await openSession(
-    { host: host.host, port: port ? await port(host) : host.port, user: host.user, password: host.password, dialErrorLimit: 5, perDialTimeoutMs: 5000, connectDeadlineMs: 10_000 },
-    { label: "win-01", redactor: new Redactor([host.password]), log: (line) => log.push(line), stepTimeoutMs: 10_000 },
+    { host: host.host, port: setup.port ? await setup.port(host) : host.port, user: host.user, password: host.password, dialErrorLimit: 5, perDialTimeoutMs: 5000, connectDeadlineMs: 10_000 },
+    { label: "win-01", redactor: new Redactor([host.password]), log: (line) => log.push(line), stepTimeoutMs: 10_000, appendScript: setup.appendScript },
   );
   closers.push(() => session.close());
   return { host, session, log };
+}
+
+/** A fault proxy in front of the host, handed to the test to cut the link. */
+function behindProxy(keep: (proxy: FaultProxy) => void): (host: SimulatedWindowsHost) => Promise<number> {
+  return async (target) => {
+    const proxy = await FaultProxy.start(target.port);
+    closers.push(() => proxy.stop());
+    keep(proxy);
+    return proxy.port;
+  };
 }
 
 function fileAt(state: HostState, path: string) {
@@ -97,11 +116,7 @@ test("a folder that does not exist is refused, naming the path", async () => {
 
 test("a link cut mid-transfer: the upload starts again on a new connection and the whole file arrives", async () => {
   let proxy: FaultProxy | undefined;
-  const { host, session, log } = await hostAndSession(async (target) => {
-    proxy = await FaultProxy.start(target.port);
-    closers.push(() => proxy!.stop());
-    return proxy.port;
-  });
+  const { host, session, log } = await hostAndSession({ port: behindProxy((started) => (proxy = started)) });
   const file = localFile("c.msi", 8 * MB);
   const remotePath = "C:\\ProgramData\\upload-c.msi";
   proxy!.resetAfterClientBytes(3 * MB);
@@ -114,11 +129,7 @@ test("a link cut mid-transfer: the upload starts again on a new connection and t
 
 test("a link cut twice: a MeshError saying so, and the file on the host is not the whole file", async () => {
   let proxy: FaultProxy | undefined;
-  const { host, session } = await hostAndSession(async (target) => {
-    proxy = await FaultProxy.start(target.port);
-    closers.push(() => proxy!.stop());
-    return proxy.port;
-  });
+  const { host, session } = await hostAndSession({ port: behindProxy((started) => (proxy = started)) });
   const file = localFile("d.msi", 8 * MB);
   const remotePath = "C:\\ProgramData\\upload-d.msi";
   proxy!.resetAfterClientBytes(2 * MB);
@@ -137,4 +148,45 @@ test("a link cut twice: a MeshError saying so, and the file on the host is not t
   expect(error.message).toMatch(/dropped again after one reconnection/);
   expect(error.step).toBe("upload d.msi");
   expect(fileSha256(fileAt(await host.state(), remotePath))).not.toBe(file.sha256);
+});
+
+describe("a host without SFTP", () => {
+  const appendScript = stepScriptParts("append");
+
+  test("the file goes over the step channel in 1 MB append steps, byte for byte; SFTP is not asked for again", async () => {
+    const { host, session, log } = await hostAndSession({ sftp: false, appendScript });
+    const file = localFile("e.msi", 2.5 * MB);
+    const remotePath = "C:\\ProgramData\\upload-e.msi";
+    const result = await session.upload({ name: "upload e.msi", localPath: file.path, remotePath, size: 2.5 * MB });
+    expect(result).toEqual({ via: "step-channel", bytes: 2.5 * MB });
+    expect(fileSha256(fileAt(await host.state(), remotePath))).toBe(file.sha256);
+    expect(host.payloads.filter((payload) => payload.step === "append").map((payload) => (payload.params as { offset: number }).offset)).toEqual([0, MB, 2 * MB]);
+    expect(log.filter((line) => line.includes("upload e.msi:")).at(-1)).toBe("[win-01] upload e.msi: 2.5 of 2.5 MB sent (100%)");
+
+    await session.upload({ name: "upload e.msi again", localPath: file.path, remotePath, size: 2.5 * MB });
+    expect(log.filter((line) => /offers no SFTP/.test(line))).toEqual([
+      expect.stringMatching(/^\[win-01\] upload e\.msi: the host offers no SFTP \(.*\); sending the file over the step channel$/),
+    ]);
+  });
+
+  test("without the append step's script: a MeshError that says how to enable SFTP", async () => {
+    const { session } = await hostAndSession({ sftp: false });
+    const file = localFile("f.msi", 1000);
+    const error = await failureOf(session.upload({ name: "upload f.msi", localPath: file.path, remotePath: "C:\\ProgramData\\f.msi", size: 1000 }));
+    expect(isMeshError(error, "step-failed")).toBe(true);
+    expect(String(error.hint)).toMatch(/Subsystem sftp/);
+  });
+
+  test("a link cut mid-transfer: the file is sent again from its start on a new connection", async () => {
+    let proxy: FaultProxy | undefined;
+    const { host, session, log } = await hostAndSession({ sftp: false, appendScript, port: behindProxy((started) => (proxy = started)) });
+    const file = localFile("g.msi", 3 * MB);
+    const remotePath = "C:\\ProgramData\\upload-g.msi";
+    proxy!.resetAfterClientBytes(1.5 * MB);
+    expect((await session.upload({ name: "upload g.msi", localPath: file.path, remotePath, size: 3 * MB })).via).toBe("step-channel");
+    expect(fileSha256(fileAt(await host.state(), remotePath))).toBe(file.sha256);
+    expect(log).toContain("[win-01] upload g.msi: the connection dropped; reconnecting to send the file again from its start");
+    const offsets = host.payloads.filter((payload) => payload.step === "append").map((payload) => (payload.params as { offset: number }).offset);
+    expect(offsets.slice(-3)).toEqual([0, MB, 2 * MB]);
+  });
 });

@@ -22,8 +22,15 @@ function Set-SimContent($Bound, [string]$Command, [bool]$Append) {
     $state = Read-SimState
     $targets = @(Resolve-SimDrivePath -State $state -Path $Bound['Path'] -LiteralPath $Bound['LiteralPath'])
     foreach ($target in $targets) {
-        $text = ConvertTo-SimFileText -Value $Bound['Value'] -Encoding ([string]$Bound['Encoding']) -NoNewline ([bool]$Bound['NoNewline'])
         $existing = Get-SimEntry -State $state -Path $target
+        if ($Append -and [string]$Bound['Encoding'] -eq 'Byte' -and $null -ne $existing -and $existing.kind -eq 'file') {
+            $file = $state.files[$existing.path]
+            if ($file.blob -or $file.content -eq '') {
+                Add-SimFileBytes -File $file -Bytes ([byte[]]@($Bound['Value']))
+                continue
+            }
+        }
+        $text = ConvertTo-SimFileText -Value $Bound['Value'] -Encoding ([string]$Bound['Encoding']) -NoNewline ([bool]$Bound['NoNewline'])
         if ($null -ne $existing -and $existing.kind -eq 'dir') { throw [UnauthorizedAccessException]::new("Access to the path '$target' is denied.") }
         if ($Append -and $null -ne $existing) {
             # Appended text carries no second byte order mark.

@@ -22,6 +22,13 @@ function Get-SimFileBytes($File) {
     , [Text.Encoding]::UTF8.GetBytes([string]$File.content)
 }
 
+function Add-SimFileBytes($File, [byte[]]$Bytes) {
+    # Bytes appended to a file of bytes (one the provider sends in chunks): kept as a blob, as SFTP keeps them.
+    if (-not $File.blob) { $File['blob'] = [guid]::NewGuid().ToString() }
+    $stream = [IO.File]::Open([IO.Path]::Combine($env:MESH_SIM_BLOB_DIR, $File.blob), [IO.FileMode]::Append)
+    try { $stream.Write($Bytes, 0, $Bytes.Length) } finally { $stream.Dispose() }
+}
+
 function Find-SimKey($Table, [string]$Name) {
     # NTFS and the registry compare names case-insensitively but keep the case they were created with.
     foreach ($key in @($Table.Keys)) {
@@ -139,6 +146,8 @@ function Write-SimFile($State, [string]$Path, [string]$Content) {
     if ($null -ne $key) {
         Assert-SimWritable -State $State -Path $key
         $State.files[$key].content = $Content
+        # Rewritten as text: the bytes it held before are gone.
+        $State.files[$key].Remove('blob')
     } else {
         $folder = Assert-SimFolder -State $State -Path $Path
         $key = $Path

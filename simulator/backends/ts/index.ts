@@ -22,6 +22,7 @@ import { ScriptError, runLoop, type Progress } from "./exec";
 import { install } from "./install";
 import { join } from "./join";
 import { runJoinScript, runManualCommand } from "./join-script-run";
+import { append } from "./append";
 import { probe } from "./probe";
 import { stage } from "./stage";
 
@@ -117,6 +118,8 @@ export class TsHostBackend implements HostBackend {
         return probe(script, checked.params as StepTypes["probe"]["params"]);
       case "stage":
         return stage(script, checked.params as StepTypes["stage"]["params"]);
+      case "append":
+        return append(script, checked.params as StepTypes["append"]["params"]);
       case "install":
         return install(script, checked.params as StepTypes["install"]["params"]);
       case "join":
