@@ -25,6 +25,8 @@ export interface Scenario {
     pinnedSha256?: string;
     /** The MSI's Authenticode signature: Tailscale's (default), altered after signing, or another signer's. */
     signature?: "valid" | "altered" | "other-signer";
+    /** The node's install.source: "upload" = the lifecycle tests send a local MSI file (install.msiFile). */
+    source?: "upload";
   };
   service?: {
     startFails?: boolean;
@@ -243,6 +245,21 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "connection-dropped-in-join",
     description: "The SSH connection drops in the middle of the join step; the provider reconnects and converges.",
     ssh: { dropInStep: "join" },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "upload-msi",
+    description: "install.source upload: the provider sends its MSI over SFTP into the state directory; the host installs exactly those bytes.",
+    installer: { source: "upload" },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "upload-msi-no-sftp",
+    description: "install.source upload on a host whose OpenSSH offers no SFTP: the MSI goes in chunks over the step channel.",
+    installer: { source: "upload" },
+    ssh: { sftp: false },
     join: ["joined"],
     expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
   },
