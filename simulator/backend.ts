@@ -5,6 +5,7 @@
  * protocol (frames on stdin, marked lines on stdout) exactly as Windows PowerShell would.
  */
 import type { HostState } from "./host-state";
+import type { SftpDrive } from "./sftp";
 import type { SimRecord } from "./programs";
 import type { Scenario } from "./scenarios";
 
@@ -22,7 +23,8 @@ export interface InteractiveRun {
   output: string;
 }
 
-export interface HostBackend {
+/** Its drive is also what the SSH server's sftp subsystem writes into (SftpDrive.openForWrite). */
+export interface HostBackend extends SftpDrive {
   readonly kind: "ts" | "pwsh";
   /**
    * Runs one exec, one powershell.exe: `commandLine` as received (already checked to be the

@@ -9,6 +9,8 @@ export interface SimFile {
   content: string;
   /** SIDs that may read the file. Admin-only = exactly [Administrators, SYSTEM]. */
   readers: string[];
+  /** A file of bytes (an uploaded MSI): the id of its bytes (simulator/blobs.ts); content is then "". */
+  blob?: string;
 }
 
 /** An explicit ACL entry: the account, its rights as icacls names them, and whether new items inside inherit it. */

@@ -84,6 +84,7 @@ export class SimulatedWindowsHost {
       // No step changes OpenSSH's DefaultShell, so the scenario's initial one holds throughout.
       defaultShell: () => initial.defaultShell,
       allowForwarding: options.allowForwarding,
+      sftp: scenario.ssh?.sftp === false ? undefined : backend,
       otherCommand: options.otherCommand,
     });
     try {

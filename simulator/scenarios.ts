@@ -48,6 +48,8 @@ export interface Scenario {
     dropInStep?: string;
     /** This step never answers (until the client closes the channel). */
     hangInStep?: string;
+    /** false: the server refuses the sftp subsystem (removed from sshd_config); files then go over the step channel. */
+    sftp?: boolean;
   };
   expect: {
     /** The state `create` ends in, or "failed". */

@@ -23,6 +23,7 @@ import {
   type StepPayload,
 } from "../provider/transport/protocol";
 import type { HostBackend, StepIo } from "./backend";
+import { serveSftp, type SftpDrive } from "./sftp";
 import { StdinLines } from "./stdin-lines";
 
 export type DefaultShell = "cmd" | "powershell";
@@ -43,6 +44,8 @@ export interface SimulatedSshServerOptions {
   hangInStep?: string;
   /** OpenSSH's DefaultShell, read at each exec so a back end's state can decide it. Default cmd. */
   defaultShell?: () => DefaultShell;
+  /** The sftp subsystem writes into this drive; unset: the server refuses the subsystem (removed from sshd_config). */
+  sftp?: SftpDrive;
   /** Act as a jump host: accept direct-tcpip forwarding to loopback. */
   allowForwarding?: boolean;
   /**
@@ -164,8 +167,13 @@ export class SimulatedSshServer {
     });
     client.on("ready", () => {
       client.on("session", (acceptSession) => {
-        acceptSession().on("exec", (acceptExec, _reject, info) => {
+        const session = acceptSession();
+        session.on("exec", (acceptExec, _reject, info) => {
           void this.exec(acceptExec(), info.command, client, remote);
+        });
+        session.on("sftp", (acceptSftp, rejectSftp) => {
+          if (this.options.sftp) serveSftp(acceptSftp, this.options.sftp);
+          else rejectSftp();
         });
       });
       if (this.options.allowForwarding) {

@@ -53,7 +53,9 @@ const SCHEMAS = {
     method: z.enum(["msi", "winget"]),
     loginServer: nullableText,
     stateDir: windowsPath,
+    upload: z.object({ path: windowsPath, size: z.number().int().positive(), sha256: z.string().regex(/^[0-9A-Fa-f]{64}$/) }).nullable().optional(),
   }),
+  stage: z.object({ stateDir: windowsPath }),
   join: z.object({
     policy,
     daemonEnv: z

@@ -11,7 +11,7 @@ import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 
-export type StepName = "probe" | "install" | "join" | "cleanup";
+export type StepName = "probe" | "stage" | "install" | "join" | "cleanup";
 
 /** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
 export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
@@ -55,7 +55,11 @@ export * from "./failure-rules";
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi;
+ * stage    takes <stateDir> over, as join does (step 1), and removes every <stateDir>\upload-*.msi (what an
+ *          interrupted upload left): the provider then sends a file into <stateDir> (SFTP or the step channel).
+ * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi,
+ *          or, with `upload`, checks the file the provider sent (present, its size, its SHA-256; otherwise
+ *          failed, that file deleted unrun) and moves it to <stateDir>\tailscale-setup.msi;
  *          refuses it (failed, the MSI deleted) when install.sha256 is given and differs, or when its
  *          Authenticode signature is not Valid by TAILSCALE_SIGNER; then runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
@@ -160,11 +164,33 @@ export interface ProbeResult {
  */
 export type InstallFields = { [K in Exclude<keyof InstallInput, "method">]?: InstallInput[K] | null };
 
+/** An MSI the provider sent into the state directory (install.source "upload"): where, and what it must be. */
+export interface UploadedMsi {
+  /** <stateDir>\upload-<random>.msi */
+  path: string;
+  size: number;
+  /** SHA-256 as the provider computed it (hex, either case). */
+  sha256: string;
+}
+
 export type InstallParams = InstallFields & {
   method: "msi" | "winget";
   loginServer: string | null;
   stateDir: string;
+  /** Set when the provider sent the MSI; null or absent: it is downloaded on the host. */
+  upload?: UploadedMsi | null;
 };
+
+// ---------------------------------------------------------------- stage
+
+export interface StageParams {
+  stateDir: string;
+}
+
+export interface StageResult {
+  /** Files an interrupted upload had left, now removed. */
+  removed: string[];
+}
 
 export type InstallResult =
   | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }
@@ -286,6 +312,7 @@ export interface CleanupResult {
 
 export interface StepTypes {
   probe: { params: ProbeParams; result: ProbeResult };
+  stage: { params: StageParams; result: StageResult };
   install: { params: InstallParams; result: InstallResult };
   join: { params: JoinParams; result: JoinResult };
   cleanup: { params: CleanupParams; result: CleanupResult };

@@ -43,6 +43,7 @@ function withoutCommentLines(text: string): string {
 /** Each step's own files, after the shared ones: the probe carries the doctor's checks. */
 const STEP_FILES: Record<StepName, string[]> = {
   probe: ["checks.ps1", "probe.ps1"],
+  stage: ["stage.ps1"],
   install: ["install.ps1"],
   join: ["join.ps1"],
   cleanup: ["cleanup.ps1"],

@@ -2,6 +2,17 @@
 
 # The subject Tailscale's code-signing certificate begins with (its MSIs, tailscale.exe).
 $TailscaleSigner = 'CN=Tailscale Inc., O=Tailscale Inc.,'
+
+function Get-MeshUploadProblem($Upload) {
+    # Why the file the provider sent is not the MSI it hashed ($null when it is): missing, short, altered.
+    if (-not (Test-Path -LiteralPath $Upload.path -PathType Leaf)) { return "is not at $($Upload.path)" }
+    $length = (Get-Item -LiteralPath $Upload.path -Force).Length
+    if ($length -ne $Upload.size) { return "has $length bytes, not $($Upload.size)" }
+    $seen = (Get-FileHash -LiteralPath $Upload.path -Algorithm SHA256).Hash
+    if ($seen -ne $Upload.sha256) { return "has SHA-256 $seen, not $($Upload.sha256) as sent" }
+    $null
+}
+
 Protect-MeshFolder -Path $Params.stateDir
 
 if ($Params.method -eq 'winget') {
@@ -21,8 +32,14 @@ if ($Params.method -eq 'winget') {
 
 $msiPath = Join-MeshPath -Directory $Params.stateDir -Name 'tailscale-setup.msi'
 $logPath = Join-MeshPath -Directory $Params.stateDir -Name 'install.log'
+# install.source "upload": the provider sent the MSI into the state directory (stage step, then SFTP).
+$upload = $null
+$sent = $Params.PSObject.Properties['upload']
+if ($sent -and $sent.Value) { $upload = $sent.Value }
+$origin = 'downloaded'
+if ($upload) { $origin = 'uploaded' }
 $url = $Params.msiUrl
-if (-not $url) {
+if (-not $url -and -not $upload) {
     # Older Windows PowerShell offers only TLS 1.0 by default; pkgs.tailscale.com needs 1.2.
     [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
     $arch = $env:PROCESSOR_ARCHITEW6432
@@ -43,14 +60,23 @@ if (-not $url) {
 $arguments = @('/i', $msiPath, '/quiet', '/norestart', '/qn', '/L*v', $logPath, 'TS_UNATTENDEDMODE=always', 'TS_NOLAUNCH=1')
 if ($Params.loginServer) { $arguments += "TS_LOGINURL=$($Params.loginServer)" }
 try {
-    Write-MeshProgress "downloading $url"
-    Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+    if ($upload) {
+        # Only the very bytes the provider hashed run: a short or altered file is deleted unrun.
+        $problem = Get-MeshUploadProblem -Upload $upload
+        if ($problem) {
+            return @{ outcome = 'failed'; exitCode = $null; message = "the uploaded MSI $($problem): it was deleted without running; run the operation again to send it again"; logTail = '' }
+        }
+        Move-Item -LiteralPath $upload.path -Destination $msiPath -Force
+    } else {
+        Write-MeshProgress "downloading $url"
+        Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+    }
     # install.sha256 pins the package: any other download (a wrong version, a tampered mirror) never runs.
     $pinned = $Params.PSObject.Properties['sha256']
     if ($pinned -and $pinned.Value) {
         $seen = (Get-FileHash -LiteralPath $msiPath -Algorithm SHA256).Hash
         if ($seen -ne $pinned.Value) {
-            return @{ outcome = 'failed'; exitCode = $null; message = "the downloaded MSI's SHA-256 is $seen, not $($pinned.Value) as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash"; logTail = '' }
+            return @{ outcome = 'failed'; exitCode = $null; message = "the $origin MSI's SHA-256 is $seen, not $($pinned.Value) as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash"; logTail = '' }
         }
     }
     # Authenticode, always: only an MSI that Windows says Tailscale signed, unaltered, ever runs.
@@ -58,12 +84,13 @@ try {
     $signer = 'no signer'
     if ($null -ne $signature.SignerCertificate) { $signer = [string]$signature.SignerCertificate.Subject }
     if ([string]$signature.Status -ne 'Valid' -or -not $signer.StartsWith($TailscaleSigner, [StringComparison]::Ordinal)) {
-        return @{ outcome = 'failed'; exitCode = $null; message = "the downloaded MSI's Authenticode signature is $([string]$signature.Status) by $signer, not Valid by $TailscaleSigner*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)"; logTail = '' }
+        return @{ outcome = 'failed'; exitCode = $null; message = "the $origin MSI's Authenticode signature is $([string]$signature.Status) by $signer, not Valid by $TailscaleSigner*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)"; logTail = '' }
     }
     Write-MeshProgress 'running the Tailscale installer'
     $run = Invoke-MeshNative -FilePath 'msiexec.exe' -ArgumentList $arguments -TimeoutSeconds 900
 } finally {
     Remove-Item -LiteralPath $msiPath -Force -ErrorAction SilentlyContinue
+    if ($upload) { Remove-Item -LiteralPath $upload.path -Force -ErrorAction SilentlyContinue }
 }
 
 # 3010: installed, and Windows wants a reboot at some point; the service runs already.

@@ -9,7 +9,8 @@ import { connectWithRetry, type ConnectPlan } from "./connect";
 import { checkPrivateKey, type DialContext, type Hop, type LiveConnection } from "./dial";
 import { HostKeyTrust } from "./host-key";
 import { ConnectionDropped, StepLoop, type StepContext } from "./loop";
-import type { ConnectionSettings, RemoteSession, SessionOptions, StepRequest, TransportStats } from "./types";
+import type { ConnectionSettings, RemoteSession, SessionOptions, StepRequest, TransportStats, UploadRequest, UploadResult } from "./types";
+import { sftpUpload } from "./upload";
 
 export async function openSession(settings: ConnectionSettings, options: SessionOptions): Promise<RemoteSession> {
   const session = new SshSession(settings, options);
@@ -115,7 +116,29 @@ class SshSession implements RemoteSession {
     return this.loop.run(request, timeoutMs);
   }
 
-  private dropped(request: StepRequest, error: ConnectionDropped, detail: string): MeshError {
+  async upload(request: UploadRequest): Promise<UploadResult> {
+    try {
+      return await this.uploadOnce(request);
+    } catch (error) {
+      if (!(error instanceof ConnectionDropped)) throw error;
+      this.options.log?.(`[${this.label}] ${request.name}: the connection dropped; reconnecting to send the file again from its start`);
+    }
+    try {
+      return await this.uploadOnce(request);
+    } catch (error) {
+      if (error instanceof ConnectionDropped) throw this.dropped(request, error, "it dropped again after one reconnection");
+      throw error;
+    }
+  }
+
+  private async uploadOnce(request: UploadRequest): Promise<UploadResult> {
+    const connection = await this.connect();
+    const result = await sftpUpload(connection, request, this.options);
+    this.stats.bytesSent += result.bytes;
+    return result;
+  }
+
+  private dropped(request: { name: string }, error: ConnectionDropped, detail: string): MeshError {
     return new MeshError(`the SSH connection dropped during the step; ${detail}`, {
       kind: "ssh-dropped",
       host: this.label,

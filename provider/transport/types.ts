@@ -62,6 +62,23 @@ export interface StepRequest {
   onProgress?: (progress: StepProgress) => void;
 }
 
+/** A local file to send to the host: SFTP when the server offers it, else in chunks over the step channel. */
+export interface UploadRequest {
+  /** Names the transfer in progress lines and errors, e.g. "upload tailscale-setup-1.2.3-amd64.msi". */
+  name: string;
+  localPath: string;
+  /** Windows path on the host (C:\\...); its folder must exist. */
+  remotePath: string;
+  /** Bytes the file holds: what the host must end up with. */
+  size: number;
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+export interface UploadResult {
+  via: "sftp" | "step-channel";
+  bytes: number;
+}
+
 export interface TransportStats {
   connections: number;
   roundTrips: number;
@@ -76,5 +93,10 @@ export interface RemoteSession {
   readonly stats: TransportStats;
   /** Runs one step and returns its (redacted) result value; throws MeshError on any failure. */
   run<T>(request: StepRequest): Promise<T>;
+  /**
+   * Sends a local file to the host, replacing whatever is at remotePath; after a dropped connection
+   * it reconnects and starts again once, then throws MeshError.
+   */
+  upload(request: UploadRequest): Promise<UploadResult>;
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@
  */
 import type { HostState } from "../host-state";
 import { LATEST_TAILSCALE } from "../scenarios";
-import { WindowsRegistry, findName } from "../windows-model";
+import { fileSha256, fileSize } from "../blobs";
+import { WindowsRegistry, findName, normalizePath } from "../windows-model";
 import { packageVersion } from "./pkgs";
 import { exit, readFile, writeFile, type ProgramAnswer, type ProgramRun } from "./program";
 import { forgetLogin } from "./tailscale";
@@ -36,6 +37,8 @@ function installPackage(path: string, log: string | undefined, run: ProgramRun):
   const content = readFile(state, path);
   // 1619: the package could not be opened.
   if (content === undefined) return exit(1619);
+  const file = state.files[findName(state.files, normalizePath(path))!];
+  (run.record.msiRuns ??= []).push({ path, sha256: fileSha256(file), bytes: fileSize(file) });
   const exitCode = scenario.installer?.msiExitCode ?? 0;
   const version = scenario.installer?.installsVersion ?? packageVersion(content) ?? LATEST_TAILSCALE;
   if (log !== undefined) writeFile(state, log, msiexecLogText(exitCode, version));

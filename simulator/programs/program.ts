@@ -28,6 +28,8 @@ export interface SimRecord {
   exposures: string[];
   /** Restarts that logged the node out (scenario service.forgetsLoginOnRestart: the first one only). */
   loginsLostOnRestart?: number;
+  /** Every package msiexec /i opened: its path and what its bytes were (a partial upload hashes differently). */
+  msiRuns?: { path: string; sha256: string; bytes: number }[];
 }
 
 export function emptyRecord(): SimRecord {

@@ -66,6 +66,7 @@ async function failureOf(operation: Promise<unknown>): Promise<MeshError> {
 const INSIDE_STEP: Record<StepName, (host: SimulatedWindowsHost) => Promise<boolean>> = {
   // The payload has arrived; the step's 300 ms of work has begun.
   probe: async (host) => stepsReceived(host, "probe") > 0,
+  stage: async (host) => stepsReceived(host, "stage") > 0,
   // The MSI is downloaded and msiexec runs.
   install: async (host) => filesUnder(await host.state(), STATE_DIR).some((path) => /tailscale-setup\.msi$/i.test(path)),
   // The key file is written and `tailscale up` runs.

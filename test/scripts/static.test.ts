@@ -8,7 +8,7 @@ import { FAILURE_RULES, type JoinScriptData, type StepName } from "../../provide
 import { LOADER_SCRIPT, LOOP_SCRIPT, STEP_COMMAND_LINE, decodePowerShellCommand } from "../../provider/transport/protocol";
 import { findStepScriptProblems, findWindowsPowerShell51Problems, type Finding } from "./powershell-51";
 
-const STEPS: StepName[] = ["probe", "install", "join", "cleanup"];
+const STEPS: StepName[] = ["probe", "stage", "install", "join", "cleanup"];
 
 const HOSTILE = "x' \" ` $(whoami) ; \r\n\t \u00fc \u200f %TEMP% | & ${env:PATH}";
 

@@ -11,6 +11,7 @@ export class FaultProxy {
   connectionsSeen = 0;
   private readonly live = new Set<net.Socket>();
   private refusing = false;
+  private cutAfter: { bytes: number; seen: number } | undefined;
   private readonly server: net.Server;
 
   private constructor(private readonly targetPort: number) {
@@ -32,6 +33,11 @@ export class FaultProxy {
   reset(): void {
     for (const socket of this.live) socket.resetAndDestroy();
     this.live.clear();
+  }
+
+  /** Every connection is cut (as reset() does) once `bytes` more have gone from the client towards the host: a link dying mid-transfer. */
+  resetAfterClientBytes(bytes: number): void {
+    this.cutAfter = { bytes, seen: 0 };
   }
 
   /** New connections are reset as they arrive (what a rebooting host or a dropped route looks like). */
@@ -64,6 +70,13 @@ export class FaultProxy {
     }
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
+    client.on("data", (chunk: Buffer) => {
+      if (this.cutAfter === undefined) return;
+      this.cutAfter.seen += chunk.length;
+      if (this.cutAfter.seen < this.cutAfter.bytes) return;
+      this.cutAfter = undefined;
+      this.reset();
+    });
     client.pipe(upstream).pipe(client);
   }
 }

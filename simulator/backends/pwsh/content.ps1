@@ -124,7 +124,7 @@ function Get-Content {
 }
 
 function Get-FileHash {
-    # A simulated file's hash: its bytes are its text as UTF-8 (what Set-Content -Encoding Byte wrote).
+    # A simulated file's hash: its bytes (an upload's), or its text as UTF-8 (what Set-Content -Encoding Byte wrote).
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     param(
         [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]]$Path,
@@ -142,7 +142,7 @@ function Get-FileHash {
         foreach ($target in @(Resolve-SimDrivePath -State $state -Path $Path -LiteralPath $LiteralPath)) {
             $entry = Get-SimEntry -State $state -Path $target
             if ($null -eq $entry) { Write-SimPathNotFound -Path $target; continue }
-            $bytes = [Text.Encoding]::UTF8.GetBytes([string]$state.files[$entry.path].content)
+            $bytes = Get-SimFileBytes -File $state.files[$entry.path]
             $hash = [BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($bytes)).Replace('-', '')
             [pscustomobject]@{ Algorithm = 'SHA256'; Hash = $hash; Path = $entry.path }
         }

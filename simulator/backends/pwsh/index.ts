@@ -21,6 +21,8 @@ import { PROGRAMS, emptyRecord, type ProgramHost, type Session, type SimRecord }
 import { MISSING_SCRIPT_FILE_EXIT_CODE, WINDOW_CLOSED_EXIT_CODE, missingScriptFileText, parseManualCommand } from "../../programs/powershell";
 import { SSH_CLIENT, type Scenario } from "../../scenarios";
 import { SID_ADMINISTRATOR_USER } from "../../security";
+import { blobFolder } from "../../blobs";
+import { createUploadedFile } from "../../uploaded-files";
 import { findName, normalizePath } from "../../windows-model";
 import { loaderOf, gatedStdin, preludeFor } from "./exec";
 import { findProgram, findPwsh, killGroup, runPwsh } from "./process";
@@ -78,6 +80,8 @@ export class PwshHostBackend implements HostBackend {
       MESH_SIM_SESSION: session,
       // The account the steps and a person's run use (WindowsIdentity.GetCurrent().User).
       MESH_SIM_USER_SID: SID_ADMINISTRATOR_USER,
+      // The bytes of uploaded files (HostState files with a blob).
+      MESH_SIM_BLOB_DIR: blobFolder(),
       // OpenSSH sets it in every session it starts; a person's interactive session has none.
       ...(session === "ssh" ? { SSH_CLIENT } : {}),
       COMPUTERNAME: state.computerName,
@@ -118,6 +122,13 @@ export class PwshHostBackend implements HostBackend {
     if (name === undefined) throw new Error(`simulator: no file ${path} to rewrite`);
     host.state.files[name].content = content;
     this.save(host);
+  }
+
+  async openForWrite(path: string): Promise<string> {
+    const host = this.load();
+    const local = createUploadedFile(host.state, path);
+    this.save(host);
+    return local;
   }
 
   async runManualCommand(command: string): Promise<InteractiveRun> {

@@ -32,7 +32,7 @@ function New-SimFileItem($State, [string]$Path) {
     $entry = Get-SimEntry -State $State -Path $Path
     $leaf = Get-SimLeafName -Path $entry.path
     $length = 0
-    if ($entry.kind -eq 'file' -and -not $entry.system) { $length = [Text.Encoding]::UTF8.GetByteCount($State.files[$entry.path].content) }
+    if ($entry.kind -eq 'file' -and -not $entry.system) { $length = (Get-SimFileBytes -File $State.files[$entry.path]).Length }
     [pscustomobject]@{
         Name = $leaf; FullName = $entry.path; PSChildName = $leaf
         PSPath = "Microsoft.PowerShell.Core\FileSystem::$($entry.path)"

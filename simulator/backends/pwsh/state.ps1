@@ -15,6 +15,13 @@ function Save-SimState($State) {
     [IO.File]::WriteAllText($SimStatePath, (Microsoft.PowerShell.Utility\ConvertTo-Json -InputObject $State -Depth 32))
 }
 
+function Get-SimFileBytes($File) {
+    # A file's bytes: an upload's blob (simulator/blobs.ts, in $env:MESH_SIM_BLOB_DIR), else its text as UTF-8.
+    # The leading comma keeps the byte[] whole instead of sending its bytes down the pipeline one by one.
+    if ($File.blob) { return , [IO.File]::ReadAllBytes([IO.Path]::Combine($env:MESH_SIM_BLOB_DIR, $File.blob)) }
+    , [Text.Encoding]::UTF8.GetBytes([string]$File.content)
+}
+
 function Find-SimKey($Table, [string]$Name) {
     # NTFS and the registry compare names case-insensitively but keep the case they were created with.
     foreach ($key in @($Table.Keys)) {

@@ -13,6 +13,7 @@ import type { HostState } from "../../host-state";
 import { emptyRecord, type SimRecord } from "../../programs";
 import type { Scenario } from "../../scenarios";
 import { checkParams } from "../../step-params";
+import { createUploadedFile } from "../../uploaded-files";
 import { findName, normalizePath } from "../../windows-model";
 import { cleanup } from "./cleanup";
 import { Clock, type RealDurations } from "./clock";
@@ -22,6 +23,7 @@ import { install } from "./install";
 import { join } from "./join";
 import { runJoinScript, runManualCommand } from "./join-script-run";
 import { probe } from "./probe";
+import { stage } from "./stage";
 
 export type { RealDurations } from "./clock";
 
@@ -83,6 +85,10 @@ export class TsHostBackend implements HostBackend {
     this.host.state.files[name].content = content;
   }
 
+  async openForWrite(path: string): Promise<string> {
+    return createUploadedFile(this.host.state, path);
+  }
+
   async runManualCommand(command: string): Promise<InteractiveRun> {
     return runManualCommand(new Script(this.host, this.disposed.signal), command);
   }
@@ -109,6 +115,8 @@ export class TsHostBackend implements HostBackend {
     switch (step) {
       case "probe":
         return probe(script, checked.params as StepTypes["probe"]["params"]);
+      case "stage":
+        return stage(script, checked.params as StepTypes["stage"]["params"]);
       case "install":
         return install(script, checked.params as StepTypes["install"]["params"]);
       case "join":

@@ -3,8 +3,8 @@
  * (the default) or with winget. The installers themselves are the one program model's
  * (simulator/programs/msiexec.ts, winget.ts); this models what the script decides around them.
  */
-import { createHash } from "node:crypto";
-import { TAILSCALE_SIGNER, type InstallParams, type InstallResult } from "../../../provider/scripts/catalogue";
+import { TAILSCALE_SIGNER, type InstallParams, type InstallResult, type UploadedMsi } from "../../../provider/scripts/catalogue";
+import { fileSha256, fileSize } from "../../blobs";
 import { isInstalled } from "../../programs";
 import { PKGS_STABLE_URL, msiArchitectureOf, msiIndex, msiPackage, msiSignature } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
@@ -38,22 +38,34 @@ async function installWithWinget(script: Script, params: InstallParams): Promise
 async function installWithMsi(script: Script, params: InstallParams): Promise<InstallResult> {
   const msi = joinPath(params.stateDir, "tailscale-setup.msi");
   const log = joinPath(params.stateDir, "install.log");
-  const url = params.msiUrl ?? msiUrl(script, params.version ?? null);
+  const upload = params.upload ?? undefined;
+  const origin = upload ? "uploaded" : "downloaded";
   const args = ["/i", msi, "/quiet", "/norestart", "/qn", "/L*v", log, "TS_UNATTENDEDMODE=always", "TS_NOLAUNCH=1"];
   if (params.loginServer) args.push(`TS_LOGINURL=${params.loginServer}`);
   let run: NativeRun;
   try {
-    script.progress(`downloading ${url}`);
-    script.files.writeFile(msi, msiPackage(url));
-    const refused = hashMismatch(params.sha256, script.files.readFile(msi) ?? "");
+    if (upload) {
+      const problem = uploadProblem(script, upload);
+      if (problem) {
+        const message = `the uploaded MSI ${problem}: it was deleted without running; run the operation again to send it again`;
+        return { outcome: "failed", exitCode: null, message, logTail: "" };
+      }
+      script.files.moveFile(upload.path, msi);
+    } else {
+      const url = params.msiUrl ?? msiUrl(script, params.version ?? null);
+      script.progress(`downloading ${url}`);
+      script.files.writeFile(msi, msiPackage(url));
+    }
+    const refused = hashMismatch(params.sha256, fileSha256(script.state.files[script.files.fileName(msi)!]), origin);
     if (refused) return { outcome: "failed", exitCode: null, message: refused, logTail: "" };
-    const unsigned = signatureProblem(script);
+    const unsigned = signatureProblem(script, origin);
     if (unsigned) return { outcome: "failed", exitCode: null, message: unsigned, logTail: "" };
     script.progress("running the Tailscale installer");
     run = await script.native("msiexec.exe", args, INSTALLER_TIMEOUT_SECONDS, script.host.clock.durations.installMs);
   } finally {
     // A killed process never reaches its `finally`.
     if (!script.signal.aborted) script.files.deleteFile(msi);
+    if (!script.signal.aborted && upload) script.files.deleteFile(upload.path);
   }
   if (run.exitCode === 0 || run.exitCode === 3010) {
     script.files.deleteFile(log);
@@ -87,18 +99,29 @@ function tailOf(text: string, lines: number): string {
   return text.replace(/\r?\n$/, "").split(/\r?\n/).slice(-lines).join("\n");
 }
 
+/** install.ps1's Get-MeshUploadProblem: why the file the provider sent is not the MSI it hashed. */
+function uploadProblem(script: Script, upload: UploadedMsi): string | undefined {
+  const name = script.files.fileName(upload.path);
+  if (name === undefined) return `is not at ${upload.path}`;
+  const file = script.state.files[name];
+  const length = fileSize(file);
+  if (length !== upload.size) return `has ${length} bytes, not ${upload.size}`;
+  const seen = fileSha256(file);
+  if (seen !== upload.sha256.toUpperCase()) return `has SHA-256 ${seen}, not ${upload.sha256} as sent`;
+  return undefined;
+}
+
 /** install.ps1's check of install.sha256 (Get-FileHash, compared ignoring case as -ne does); the message when it fails. */
-function hashMismatch(pinned: string | null | undefined, content: string): string | undefined {
+function hashMismatch(pinned: string | null | undefined, seen: string, origin: string): string | undefined {
   if (!pinned) return undefined;
-  const seen = createHash("sha256").update(content, "utf8").digest("hex").toUpperCase();
   if (seen === pinned.toUpperCase()) return undefined;
-  return `the downloaded MSI's SHA-256 is ${seen}, not ${pinned} as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash`;
+  return `the ${origin} MSI's SHA-256 is ${seen}, not ${pinned} as install.sha256 says: it was deleted without running; check install.msiUrl and install.version, or the pinned hash`;
 }
 
 /** install.ps1's Authenticode check (Get-AuthenticodeSignature): Status Valid and Tailscale's signer, else the message. */
-function signatureProblem(script: Script): string | undefined {
+function signatureProblem(script: Script, origin: string): string | undefined {
   const { status, subject } = msiSignature(script.host.scenario);
   const signer = subject ?? "no signer";
   if (status === "Valid" && signer.startsWith(TAILSCALE_SIGNER)) return undefined;
-  return `the downloaded MSI's Authenticode signature is ${status} by ${signer}, not Valid by ${TAILSCALE_SIGNER}*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)`;
+  return `the ${origin} MSI's Authenticode signature is ${status} by ${signer}, not Valid by ${TAILSCALE_SIGNER}*: it was deleted without running; check install.msiUrl (a mirror must serve Tailscale's own signed MSI)`;
 }
