@@ -53,6 +53,19 @@ describe("obtainMsi downloads", () => {
     expect(readdirSync(join(dir, "cache")).sort()).toEqual([`${expected.sha256}.msi`, "index.json"]);
   });
 
+  it("with a progress line at each quarter of a large package", async () => {
+    const big = packageBytes("big", 2_000_000);
+    server.packages.set("tailscale-setup-1.90.6-amd64.msi", big.bytes);
+    expect((await obtain({ arch: "amd64", version: "1.90.6" })).sha256).toBe(big.sha256);
+    expect(lines).toEqual([
+      `downloading ${server.url}tailscale-setup-1.90.6-amd64.msi (2.0 MB)`,
+      expect.stringMatching(/^downloaded 0\.[5-9] MB of 2\.0 MB$/),
+      expect.stringMatching(/^downloaded 1\.[0-4] MB of 2\.0 MB$/),
+      expect.stringMatching(/^downloaded 1\.[5-9] MB of 2\.0 MB$/),
+      "downloaded 2.0 MB",
+    ]);
+  });
+
   it("the package of a pinned version, once: a second request is answered by the cache without a request", async () => {
     const first = await obtain({ arch: "x86", version: "1.90.6" });
     const second = await obtain({ arch: "x86", version: "1.90.6" });
