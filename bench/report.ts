@@ -4,6 +4,7 @@
  */
 import type { NodeCounts } from "./farm";
 import type { CaseResult, SideMeasurement } from "./suite";
+import type { UploadMeasurement } from "./upload";
 
 const MB = 1024 * 1024;
 
@@ -18,6 +19,8 @@ export const TARGETS = {
   /** The largest N within this factor of the smallest N's wall time. */
   parallelSlowdown: 2,
   peakRssBytes: 300 * MB,
+  /** An upload install's MSI (obtainMsi's hash, then RemoteSession.upload) within this factor of a plain SFTP upload. */
+  uploadFactor: 1.2,
 };
 
 export interface TargetCheck {
@@ -146,6 +149,22 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
     measured: `highest: ${(peak / MB).toFixed(0)} MB`,
   });
   return checks;
+}
+
+export function uploadCheck(upload: UploadMeasurement): TargetCheck {
+  return {
+    target: `an upload of a ${(upload.sizeBytes / MB).toFixed(0)} MB MSI within ${TARGETS.uploadFactor.toFixed(1)}x of a plain SFTP upload of the same file`,
+    met: upload.ratio <= TARGETS.uploadFactor,
+    measured: `${upload.ratio.toFixed(2)}x: ours ${(upload.oursMedianMs / 1000).toFixed(2)} s, plain ${(upload.plainMedianMs / 1000).toFixed(2)} s (medians of ${upload.oursMs.length})`,
+  };
+}
+
+/** The upload's rounds, one line each, for the results file. */
+export function uploadLines(upload: UploadMeasurement): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return upload.oursMs
+    .map((ours, round) => `- round ${round + 1}: ours ${seconds(ours)} s (via ${upload.via}), plain SFTP ${seconds(upload.plainMs[round]!)} s`)
+    .join("\n");
 }
 
 export function targetLines(checks: readonly TargetCheck[]): string {

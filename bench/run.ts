@@ -4,8 +4,10 @@
  * bench/results.md.
  *
  *   node build/bench/run.js [--delay-ms 25] [--nodes 1,10,50,100,1000] [--baseline-max-nodes 100]
- *                          [--host-work-scale 1] [--process-start-ms 400] [--out bench/results.md]
- *   (or BENCH_DELAY_MS, BENCH_NODES, BENCH_BASELINE_MAX_NODES, BENCH_HOST_WORK_SCALE, BENCH_PROCESS_START_MS, BENCH_OUT)
+ *                          [--host-work-scale 1] [--process-start-ms 400] [--upload-mb 30] [--upload-rounds 3]
+ *                          [--out bench/results.md]
+ *   (or BENCH_DELAY_MS, BENCH_NODES, BENCH_BASELINE_MAX_NODES, BENCH_HOST_WORK_SCALE, BENCH_PROCESS_START_MS,
+ *    BENCH_UPLOAD_MB, BENCH_UPLOAD_ROUNDS, BENCH_OUT)
  *
  * --host-work-scale multiplies the scripted host work (timing.ts): 0 compares the network and
  * protocol alone. --process-start-ms is powershell.exe's start, paid by every exec of both sides.
@@ -19,10 +21,11 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { farmsInChildProcess } from "./farm-process";
 import { bareHandshakeMs } from "./handshake";
-import { checkTargets, markdownTable, scalingNote, targetLines } from "./report";
+import { checkTargets, markdownTable, scalingNote, targetLines, uploadCheck, uploadLines } from "./report";
 import { handshakeInFreshProcess, runInFreshProcess } from "./runner-process";
-import { CASES, runSuite } from "./suite";
+import { CASES, runSuite, type CaseResult } from "./suite";
 import { DEFAULT_TIMING, realDurationsFor, scaleTiming, type HostTiming } from "./timing";
+import { measureUpload, type UploadMeasurement } from "./upload";
 
 /** This file runs as build/bench/run.js. */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -32,6 +35,8 @@ interface RunOptions {
   timing: HostTiming;
   nodeCounts: number[];
   baselineMaxNodes: number;
+  uploadBytes: number;
+  uploadRounds: number;
   outFile: string;
 }
 
@@ -43,6 +48,8 @@ function options(): RunOptions {
       "process-start-ms": { type: "string" },
       nodes: { type: "string" },
       "baseline-max-nodes": { type: "string" },
+      "upload-mb": { type: "string" },
+      "upload-rounds": { type: "string" },
       out: { type: "string" },
     },
   });
@@ -51,12 +58,24 @@ function options(): RunOptions {
   const processStartMs = Number(values["process-start-ms"] ?? process.env.BENCH_PROCESS_START_MS ?? DEFAULT_TIMING.processStartMs);
   const nodeCounts = (values.nodes ?? process.env.BENCH_NODES ?? "1,10,50,100,1000").split(",").map(Number);
   const baselineMaxNodes = Number(values["baseline-max-nodes"] ?? process.env.BENCH_BASELINE_MAX_NODES ?? 100);
+  const uploadMb = Number(values["upload-mb"] ?? process.env.BENCH_UPLOAD_MB ?? 30);
+  const uploadRounds = Number(values["upload-rounds"] ?? process.env.BENCH_UPLOAD_ROUNDS ?? 3);
   if (!Number.isFinite(delay) || delay < 0) throw new Error("--delay-ms must be a number of milliseconds, 0 or more");
   if (!Number.isFinite(hostWorkScale) || hostWorkScale < 0) throw new Error("--host-work-scale must be a factor, 0 or more");
   if (!Number.isFinite(processStartMs) || processStartMs < 0) throw new Error("--process-start-ms must be a number of milliseconds, 0 or more");
   if (nodeCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--nodes must list positive integers, e.g. 1,10,50,100");
   if (!Number.isInteger(baselineMaxNodes) || baselineMaxNodes < 0) throw new Error("--baseline-max-nodes must be a whole number, 0 or more");
-  return { oneWayDelayMs: delay, timing: { ...scaleTiming(DEFAULT_TIMING, hostWorkScale), processStartMs }, nodeCounts, baselineMaxNodes, outFile: path.resolve(REPO_ROOT, values.out ?? process.env.BENCH_OUT ?? "bench/results.md") };
+  if (!Number.isFinite(uploadMb) || uploadMb <= 0) throw new Error("--upload-mb must be a number of megabytes, more than 0");
+  if (!Number.isInteger(uploadRounds) || uploadRounds < 1) throw new Error("--upload-rounds must be a whole number, 1 or more");
+  return {
+    oneWayDelayMs: delay,
+    timing: { ...scaleTiming(DEFAULT_TIMING, hostWorkScale), processStartMs },
+    nodeCounts,
+    baselineMaxNodes,
+    uploadBytes: Math.round(uploadMb * 1024 * 1024),
+    uploadRounds,
+    outFile: path.resolve(REPO_ROOT, values.out ?? process.env.BENCH_OUT ?? "bench/results.md"),
+  };
 }
 
 /** How this run was started, for the results file. */
@@ -94,6 +113,27 @@ function timingText(timing: HostTiming): string {
   ].join(" ");
 }
 
+/** The cases and the upload figure, against farms in one child process. */
+async function measureAll(run: RunOptions, log: (line: string) => void): Promise<{ results: CaseResult[]; upload: UploadMeasurement }> {
+  const farms = farmsInChildProcess();
+  try {
+    const results = await runSuite({
+      nodeCounts: run.nodeCounts,
+      oneWayDelayMs: run.oneWayDelayMs,
+      timing: run.timing,
+      launchFarm: farms.launch,
+      runWorkload: runInFreshProcess,
+      measureHandshake: (target) => bareHandshakeMs(target, handshakeInFreshProcess),
+      baselineMaxNodes: run.baselineMaxNodes,
+      log,
+    });
+    const upload = await measureUpload({ launchFarm: farms.launch, oneWayDelayMs: run.oneWayDelayMs, timing: run.timing, sizeBytes: run.uploadBytes, rounds: run.uploadRounds, log });
+    return { results, upload };
+  } finally {
+    await farms.close();
+  }
+}
+
 async function main(): Promise<void> {
   const run = options();
   const { timing } = run;
@@ -102,20 +142,10 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   log(`${CASES.length} cases x N = ${run.nodeCounts.join(", ")}, ${run.oneWayDelayMs} ms each way`);
 
-  const farms = farmsInChildProcess();
-  const results = await runSuite({
-    nodeCounts: run.nodeCounts,
-    oneWayDelayMs: run.oneWayDelayMs,
-    timing,
-    launchFarm: farms.launch,
-    runWorkload: runInFreshProcess,
-    measureHandshake: (target) => bareHandshakeMs(target, handshakeInFreshProcess),
-    baselineMaxNodes: run.baselineMaxNodes,
-    log,
-  }).finally(() => farms.close());
+  const { results, upload } = await measureAll(run, log);
   const elapsedS = (Date.now() - startedAt.getTime()) / 1000;
   const table = markdownTable(results);
-  const targets = targetLines(checkTargets(results));
+  const targets = targetLines([...checkTargets(results), uploadCheck(upload)]);
   process.stdout.write(`\n${table}\n\nEach pair: ours / baseline (baseline ÷ ours).\n\nTargets:\n${targets}\n`);
 
   const document = [
@@ -140,6 +170,14 @@ async function main(): Promise<void> {
     "## Targets",
     "",
     targets,
+    "",
+    `## Upload of a ${(run.uploadBytes / 1024 ** 2).toFixed(0)} MB MSI`,
+    "",
+    `Ours (install.source "upload" with msiFile: obtainMsi hashing the file, then RemoteSession.upload on an open session) against a`,
+    `plain ssh2 SFTP fastPut of the same file on an open connection, to one simulated host through the same delay proxy`,
+    `(${run.oneWayDelayMs} ms each way); the rounds alternate which side goes first.`,
+    "",
+    uploadLines(upload),
     "",
     `## At N = ${Math.max(...run.nodeCounts)}`,
     "",

@@ -17,9 +17,10 @@ import { currentOutputs, locateTarget, recordedInputs } from "./target";
 
 /**
  * Properties status and remove may go without: they never join, and without the control server's
- * credential they just do not ask it (the state file never holds one).
+ * credential they just do not ask it (the state file never holds one). Nor do they install: the
+ * recorded install.msiFile may be gone from this machine since.
  */
-export const NOT_NEEDED_TO_CONNECT = ["authKey", ...CONTROL_SECRETS];
+export const NOT_NEEDED_TO_CONNECT = ["authKey", ...CONTROL_SECRETS, "install.msiFile"];
 
 export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("status", flags, io, async (scope) => {

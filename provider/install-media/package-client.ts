@@ -56,7 +56,8 @@ export class PackageClient {
   /** Streams the body into `path` (created, only the user's), hashing it on the way. */
   async download(url: string, path: string, log: (line: string) => void): Promise<{ sha256: string; size: number }> {
     const response = await this.get(url);
-    const total = Number(response.headers.get("content-length")) || undefined;
+    // A body sent compressed announces its compressed length: nothing to hold the package to.
+    const total = response.headers.get("content-encoding") ? undefined : Number(response.headers.get("content-length")) || undefined;
     log(`downloading ${this.shown(url)}${total ? ` (${megabytes(total)})` : ""}`);
     const hash = createHash("sha256");
     const file = await fs.open(path, "wx", 0o600);

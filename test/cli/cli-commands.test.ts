@@ -329,6 +329,31 @@ describe("status when the host is gone, and the recorded host key", () => {
   });
 });
 
+describe("an install from an uploaded msiFile", () => {
+  test("status and remove still work once the recorded file is gone from this machine", async () => {
+    const host = await startHost("already-installed-same-version");
+    const msiFile = path.join(home, "tailscale-setup.msi");
+    fs.writeFileSync(msiFile, "package bytes");
+    expect((await cli(host, ["provision", "--quiet", ...FAST, "--install-source", "upload", "--msi-file", msiFile])).code).toBe(0);
+    expect(readRecord(stateFileOf(host))?.outputs.install).toMatchObject({ source: "upload", msiFile });
+    fs.rmSync(msiFile);
+
+    const status = await cli(host, ["status", "--json"]);
+    expect(status.stderr).not.toContain("msiFile");
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ command: "status", state: "joined" });
+    expect((await cli(host, ["remove", "--quiet"])).code).toBe(0);
+  });
+
+  test("provision refuses a missing msiFile before connecting, naming the property", async () => {
+    const host = await startHost("clean-join-first-try");
+    const result = await cli(host, ["provision", "--quiet", ...FAST, "--install-source", "upload", "--msi-file", path.join(home, "missing.msi")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("install.msiFile (--msi-file): does not exist on the machine that runs the deployment");
+    expect(host.stats.execs).toBe(0);
+  });
+});
+
 describe("demo", () => {
   test("walks the whole story in under 15 s and exits 0", async () => {
     let stdout = "";

@@ -4,6 +4,8 @@
  * proxy the environment names, into a cache that answers every later request for the same package.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { isMeshError } from "../../provider/common/errors";
@@ -51,6 +53,19 @@ describe("obtainMsi downloads", () => {
     expect(lines[0]).toBe(`downloading ${server.url}tailscale-setup-1.92.1-arm64.msi (0.1 MB)`);
     // Nothing but the package and the index is left in the cache folder.
     expect(readdirSync(join(dir, "cache")).sort()).toEqual([`${expected.sha256}.msi`, "index.json"]);
+  });
+
+  it("with a progress line at each quarter of a large package", async () => {
+    const big = packageBytes("big", 2_000_000);
+    server.packages.set("tailscale-setup-1.90.6-amd64.msi", big.bytes);
+    expect((await obtain({ arch: "amd64", version: "1.90.6" })).sha256).toBe(big.sha256);
+    expect(lines).toEqual([
+      `downloading ${server.url}tailscale-setup-1.90.6-amd64.msi (2.0 MB)`,
+      expect.stringMatching(/^downloaded 0\.[5-9] MB of 2\.0 MB$/),
+      expect.stringMatching(/^downloaded 1\.[0-4] MB of 2\.0 MB$/),
+      expect.stringMatching(/^downloaded 1\.[5-9] MB of 2\.0 MB$/),
+      "downloaded 2.0 MB",
+    ]);
   });
 
   it("the package of a pinned version, once: a second request is answered by the cache without a request", async () => {
@@ -141,6 +156,25 @@ describe("obtainMsi refuses", () => {
     expect(text).toContain("seen: HTTP 404 Not Found");
     expect(text).toContain("install.version");
     expect(text).not.toContain("mirror-token-123");
+  });
+
+  it("a download cut short, leaving nothing in the cache", async () => {
+    const cut = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-length": 100_000 });
+      res.write(Buffer.alloc(40_000));
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    await new Promise<void>((resolve) => cut.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = cut.address() as AddressInfo;
+      const failure = await obtainMsi({ arch: "amd64", version: "1.90.6" }, { ...options(), packagesUrl: `http://127.0.0.1:${port}/` }).catch((e: unknown) => e);
+      expect(isMeshError(failure, "install-failed")).toBe(true);
+      expect(String(failure)).toMatch(/seen: the download broke off after 0\.0 MB: terminated/);
+      expect(readdirSync(join(dir, "cache"))).toEqual([]);
+    } finally {
+      cut.closeAllConnections();
+      await new Promise((resolve) => cut.close(resolve));
+    }
   });
 
   it("an unreachable server, naming the cause and the proxy settings", async () => {
