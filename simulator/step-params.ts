@@ -33,6 +33,10 @@ const policy = z.object({
   policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
+const daemonEnv = z
+  .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
+  .nullable();
+
 const SCHEMAS = {
   probe: z.object({
     joinScriptPath: windowsPath,
@@ -56,9 +60,7 @@ const SCHEMAS = {
   }),
   join: z.object({
     policy,
-    daemonEnv: z
-      .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
-      .nullable(),
+    daemonEnv,
     acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
@@ -72,6 +74,12 @@ const SCHEMAS = {
     stateDir: windowsPath,
     joinScriptPath: windowsPath,
     joinScriptText: z.string().min(1),
+  }),
+  configure: z.object({
+    policy,
+    daemonEnv,
+    daemonWaitSeconds: z.number().int().min(0),
+    stateDir: windowsPath,
   }),
   cleanup: z.object({
     joinScriptPath: windowsPath,

@@ -44,7 +44,8 @@ function withoutCommentLines(text: string): string {
 const STEP_FILES: Record<StepName, string[]> = {
   probe: ["checks.ps1", "probe.ps1"],
   install: ["install.ps1"],
-  join: ["join.ps1"],
+  join: ["restart-check.ps1", "join.ps1"],
+  configure: ["restart-check.ps1", "configure.ps1"],
   cleanup: ["cleanup.ps1"],
 };
 
