@@ -28,7 +28,7 @@ import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { policyConflictError, policyConflicts } from "./policies";
 import { daemonEnvChange } from "./daemon-env";
-import { outputsOf } from "./outputs";
+import { outputsOf, unsetInputs } from "./outputs";
 import { daemonHolder, holderAdvice } from "./daemon-holder";
 import { checkSettings, checkWarnings, requireReady } from "./host-checks";
 import { probeParams } from "./probe-params";
@@ -86,7 +86,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
     }
     const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
     const warnings = [...checkWarnings(probe.checks ?? []), ...(settled.outputs.warnings ?? []), ...settled.warnings];
-    return { ...settled.outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
+    return { ...settled.outputs, defaultedInputs: unsetInputs(raw), warnings: warnings.map((warning) => redactor.text(warning)) };
   });
 }
 

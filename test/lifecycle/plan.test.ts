@@ -166,6 +166,15 @@ describe("applyProbe (refresh)", () => {
     expect(out.drift).toEqual(["service-stopped", "service-disabled", "login-url-changed", "not-connected", "join-script-present", "key-file-present"]);
   });
 
+  it("warns of a policy conflict only for an input the user gave, not for a default the outputs carry", () => {
+    const subnetsNever = probe({ systemPolicies: { UseTailscaleSubnets: "never" } });
+    const defaulted = applyProbe(previous({ acceptRoutes: true, defaultedInputs: ["acceptRoutes"] }), subnetsNever);
+    expect(defaulted.warnings).toEqual([]);
+    expect(defaulted.defaultedInputs).toEqual(["acceptRoutes"]);
+    const given = applyProbe(previous({ acceptRoutes: true, defaultedInputs: [] }), subnetsNever);
+    expect(given.warnings).toEqual([expect.stringMatching(/^policy-conflict: the system policy UseTailscaleSubnets="never" .* acceptRoutes/)]);
+  });
+
   it("reports an uninstalled Tailscale", () => {
     const out = applyProbe(previous(), probe({ tailscale: { installed: false, version: null }, service: null, tailscaleIps: [] }));
     expect(out.drift).toEqual(["tailscale-missing", "not-connected"]);
