@@ -117,6 +117,35 @@ describe.each(backends)("configure without a new join on the %s back end", (back
   });
 });
 
+describe.each(backends)("a node lost to configure's service restart on the %s back end", (backend) => {
+  jest.setTimeout(backend === "pwsh" ? 240_000 : 60_000);
+
+  test("the restart logs the node out (tailscale#3186): a warning and the drift lost-after-restart; the next update joins again", async () => {
+    const base = singleUseKeyScenario();
+    const scenario: Scenario = { ...base, name: "configure-restart-loses-login", join: ["joined"], service: { forgetsLoginOnRestart: true } };
+    const host = await SimulatedWindowsHost.start({ scenario, backend });
+    try {
+      // No restart check after the join: configure's restart is the first of the logged-in daemon.
+      const created = await createNode(inputsFor(host, { verifyRestart: false, daemon: { port: 41641 } }), { log: () => undefined });
+      expect(created.state).toBe("joined");
+      const inputs = inputsFor(host, { verifyRestart: false, daemon: { port: 41642 } });
+      const before = await host.record();
+      const configured = await updateNode(created, inputs, { log: () => undefined });
+      expect(await since(host, before)).toEqual({ upRuns: 0, restarts: 1 });
+      expect(configured.drift).toEqual(["lost-after-restart"]);
+      expect(configured.warnings).toEqual([expect.stringMatching(/^restart-check: the node did not come back after a restart of the Tailscale service: after the restart the node's addresses are \[\], not \[/)]);
+      expect(configured.tailscaleIps).toEqual([]);
+
+      const rejoined = await updateNode(configured, inputs, { log: () => undefined });
+      expect(rejoined).toMatchObject({ state: "joined", tailscaleIps: created.tailscaleIps });
+      expect(rejoined.drift ?? []).toEqual([]);
+      expect((await host.record()).sshUpRuns).toBe(2);
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
 describe("the two back ends agree", () => {
   const onBoth = backends.length === 2 ? it : it.skip;
   onBoth("configure: same host state", () => {
