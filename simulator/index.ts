@@ -152,6 +152,11 @@ export class SimulatedWindowsHost {
     return this.backend.runManualCommand(command);
   }
 
+  /** Someone else rewrites an existing file they can reach (a hand edit); its owner and entries stay. */
+  rewriteFile(path: string, content: string): Promise<void> {
+    return this.backend.rewriteFile(path, content);
+  }
+
   /** What the simulated programs saw, and any moment a key was within another account's reach. */
   record(): Promise<SimRecord> {
     return this.backend.record();

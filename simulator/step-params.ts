@@ -33,6 +33,10 @@ const policy = z.object({
   policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
+const daemonEnv = z
+  .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
+  .nullable();
+
 const SCHEMAS = {
   probe: z.object({
     joinScriptPath: windowsPath,
@@ -59,9 +63,7 @@ const SCHEMAS = {
   append: z.object({ path: windowsPath, offset: z.number().int().min(0), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),
   join: z.object({
     policy,
-    daemonEnv: z
-      .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
-      .nullable(),
+    daemonEnv,
     acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
@@ -75,6 +77,12 @@ const SCHEMAS = {
     stateDir: windowsPath,
     joinScriptPath: windowsPath,
     joinScriptText: z.string().min(1),
+  }),
+  configure: z.object({
+    policy,
+    daemonEnv,
+    daemonWaitSeconds: z.number().int().min(0),
+    stateDir: windowsPath,
   }),
   cleanup: z.object({
     joinScriptPath: windowsPath,

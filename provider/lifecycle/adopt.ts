@@ -18,7 +18,7 @@ import { connectionSettings } from "./connection-settings";
 import { readControlServer } from "./control";
 import { applyProbe } from "./inspect";
 import { hostLabel, withOperation, type OperationOptions } from "./operation";
-import { outputsOf } from "./outputs";
+import { outputsOf, unsetInputs } from "./outputs";
 import { probeParams } from "./probe-params";
 
 /** As a refresh: a host that is down should not hold an import for the full create deadline. */
@@ -63,6 +63,7 @@ export async function adoptNode(raw: NodeInputs, options: OperationOptions = {})
     joinScript: "",
     manualCommand: "",
     attempts: [],
+    defaultedInputs: unsetInputs(adoptedInputs),
   });
   // The host's own word: a control server's node of the same name may be another machine.
   if (probe.tailscaleIps.length === 0) throw refused(label, "the host is not on the mesh", notJoinedSeen(probe));

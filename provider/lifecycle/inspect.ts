@@ -23,6 +23,7 @@ import { withOperation, type OperationOptions } from "./operation";
 import { withoutUndefined } from "../common/objects";
 import { nodeFindings, type Findings } from "./findings";
 import { probeParams } from "./probe-params";
+import { givenInputs } from "./outputs";
 
 /** A refresh should not hang for the full create deadline on a host that is down. */
 const READ_CONNECT_DEADLINE_MS = 60_000;
@@ -114,7 +115,7 @@ export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: C
   if (probe.tailscale.installed && daemonEnvDrift(previous, probe.daemonEnv).length > 0) drift.push("daemon-env-changed");
   drift.push(...findings.drift);
   // Not drift: the next `up` could not repair it (it refuses to join against the policy).
-  const conflicts = policyConflicts(previous, probe.systemPolicies).map((c) => `policy-conflict: ${c.message}`);
+  const conflicts = policyConflicts(givenInputs(previous), probe.systemPolicies).map((c) => `policy-conflict: ${c.message}`);
 
   const withControl = withControlReading(previous, control, node);
   return withoutUndefined({

@@ -15,7 +15,7 @@ export interface OperationOptions {
 }
 
 /** Steps that can safely run again after the connection dropped in their middle. */
-const IDEMPOTENT: Record<StepName, boolean> = { probe: true, stage: true, append: false, install: true, join: true, cleanup: true };
+const IDEMPOTENT: Record<StepName, boolean> = { probe: true, stage: true, append: false, install: true, join: true, configure: true, cleanup: true };
 
 export class Operation {
   private constructor(

@@ -26,11 +26,12 @@ import { joinPolicy, joinScriptFor } from "./join-script";
 import { planConverge } from "./plan";
 import { policyConflictError, policyConflicts } from "./policies";
 import { daemonEnvChange } from "./daemon-env";
-import { outputsOf } from "./outputs";
+import { outputsOf, unsetInputs } from "./outputs";
 import { daemonHolder, holderAdvice } from "./daemon-holder";
 import { checkSettings, checkWarnings, requireReady } from "./host-checks";
 import { probeParams } from "./probe-params";
 import { install } from "./install";
+import { configure, restartFindings, type HostView } from "./configure";
 
 export async function createNode(raw: NodeInputs, options: OperationOptions = {}): Promise<NodeOutputs> {
   return converge(raw, undefined, options);
@@ -75,7 +76,8 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
         await op.step("cleanup", { joinScriptPath: inputs.joinScriptPath, stateDir: DEFAULT_STATE_DIR, logout: false, uninstall: false });
       }
       const base = { inputs, hostKey: op.session.hostKeyFingerprint, tailscaleVersion: version ?? "" };
-      outputs = joinKey ? outputsAfterJoin(base, await join(op, inputs, joinKey, previous)) : outputsWithoutJoin(base, probe, previous);
+      if (joinKey) outputs = outputsAfterJoin(base, await join(op, inputs, joinKey, previous));
+      else outputs = outputsWithoutJoin(base, plan.configure && previous ? await configure(op, inputs, previous) : probe, previous);
     } catch (error) {
       // Nothing holds the minted key (a failed join leaves no script): it must not outlive the operation.
       if (joinKey?.minted && control) await expireKey(control, joinKey.minted, "the operation failed", (line) => op.log(line));
@@ -83,7 +85,7 @@ async function converge(raw: NodeInputs, previous: NodeOutputs | undefined, opti
     }
     const settled = await settleControlServer(control, { inputs, previous, minted: joinKey?.minted, outputs }, (line) => op.log(line));
     const warnings = [...checkWarnings(probe.checks ?? []), ...(settled.outputs.warnings ?? []), ...settled.warnings];
-    return { ...settled.outputs, warnings: warnings.map((warning) => redactor.text(warning)) };
+    return { ...settled.outputs, defaultedInputs: unsetInputs(raw), warnings: warnings.map((warning) => redactor.text(warning)) };
   });
 }
 
@@ -221,12 +223,9 @@ interface BaseOutputs {
 function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }: JoinOutcome): NodeOutputs {
   const common = { tailscaleVersion: base.tailscaleVersion, hostKey: base.hostKey, attempts: result.attempts };
   if (result.outcome === "joined") {
-    const lost = result.restart !== null && !result.restart.verified;
     return outputsOf(base.inputs, {
       ...common,
-      // tailscale#3186: said plainly, and repaired by the next up (plan.ts joins again on this drift).
-      warnings: lost ? [`restart-check: the node did not come back after a restart of the Tailscale service: ${result.restart!.seen}`] : undefined,
-      drift: lost ? ["lost-after-restart"] : undefined,
+      ...restartFindings(result.restart),
       state: "joined",
       pendingReason: "",
       tailscaleIps: result.tailscaleIps,
@@ -251,12 +250,14 @@ function outputsAfterJoin(base: BaseOutputs, { result, joinScriptText, minted }:
   });
 }
 
-/** Nothing was joined: the node is (still) joined, as the refresh and the probe saw it. */
-function outputsWithoutJoin(base: BaseOutputs, probe: ProbeResult, previous: NodeOutputs | undefined): NodeOutputs {
+/** Nothing was joined: the node is (still) joined, as the probe (or the configure step after it) saw it. */
+function outputsWithoutJoin(base: BaseOutputs, host: HostView, previous: NodeOutputs | undefined): NodeOutputs {
   return outputsOf(base.inputs, {
     state: "joined",
     pendingReason: "",
-    tailscaleIps: probe.tailscaleIps,
+    tailscaleIps: host.tailscaleIps,
+    warnings: host.warnings,
+    drift: host.drift,
     nodeName: previous?.nodeName ?? "",
     nodeOwner: previous?.nodeOwner,
     tailscaleVersion: base.tailscaleVersion,

@@ -66,6 +66,8 @@ export interface NodeOutputs extends NodeInputs {
   routesNote?: string;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   drift?: string[];
+  /** The top-level inputs left unset (e.g. `acceptRoutes`), whose values among these outputs are the defaults the provider applied. A refresh judges a system policy against an input only when it was given, as create and update do: an unset input lets the policy decide. */
+  defaultedInputs?: string[];
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
   controlNode?: ControlNodeOutput;
   /** Set while the node is pending-manual with a key the provider minted (the key itself is only in `joinScript`); the `pulumi up` that no longer needs it expires it. */

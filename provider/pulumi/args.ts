@@ -147,7 +147,7 @@ export interface MeshWindowsNodeArgs {
   autoUpdate?: pulumi.Input<boolean>;
   /** Whether Windows registers the node's Tailscale addresses in DNS, written as the `EnableDNSRegistration` system policy (Tailscale 1.84 and later): how Active Directory learns them. Unset: the policy is left alone (one this node wrote before is removed). */
   dnsRegistration?: pulumi.Input<DnsRegistration>;
-  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
+  /** The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\Tailscale\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by a restart of the Tailscale service (on a joined node, a change here needs no new join). Only the keys set here are written; leaving one out removes it, and nothing else in the file. */
   daemon?: pulumi.Input<DaemonArgs>;
   /** Attempts of `tailscale up` over SSH before the node is left pending-manual. Default 3. */
   joinAttempts?: pulumi.Input<number>;
@@ -253,6 +253,8 @@ export interface MeshWindowsNodeOutputs {
   readonly routesNote: pulumi.Output<string | undefined>;
   /** What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md. */
   readonly drift: pulumi.Output<string[] | undefined>;
+  /** The top-level inputs left unset (e.g. `acceptRoutes`), whose values among these outputs are the defaults the provider applied. A refresh judges a system policy against an input only when it was given, as create and update do: an unset input lets the policy decide. */
+  readonly defaultedInputs: pulumi.Output<string[] | undefined>;
   /** Set by a refresh when `controlServer` is given: the node as the control server sees it. */
   readonly controlNode: pulumi.Output<ControlNodeOutput | undefined>;
   /** Set while the node is pending-manual with a key the provider minted (the key itself is only in `joinScript`); the `pulumi up` that no longer needs it expires it. */

@@ -10,8 +10,9 @@
 import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
+import type { ConfigureParams, ConfigureResult } from "./configure-step";
 
-export type StepName = "probe" | "stage" | "append" | "install" | "join" | "cleanup";
+export type StepName = "probe" | "stage" | "append" | "install" | "join" | "configure" | "cleanup";
 
 /** Where the provider keeps files on the host. Created with an ACL for Administrators and SYSTEM only. */
 export const DEFAULT_STATE_DIR = "C:\\ProgramData\\MeshWindowsNode";
@@ -49,6 +50,7 @@ export const TAILSCALE_SIGNER = "CN=Tailscale Inc., O=Tailscale Inc.,";
 export const DAEMON_WAIT_SECONDS = 30;
 
 export * from "./failure-rules";
+export type * from "./configure-step";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
@@ -96,6 +98,7 @@ export * from "./failure-rules";
  *             ACL for Administrators and SYSTEM only, returns pending-manual; when the folder is refused
  *             or the write or move fails (disk full, folder not writable), removes the staged copy and
  *             returns failed/join-script-unwritable with the reason (no file with the key left).
+ * configure (a joined node's own policies and daemon environment, no `tailscale up`): configure-step.ts.
  * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
  *          removes <stateDir> when it is empty.
  */
@@ -333,5 +336,6 @@ export interface StepTypes {
   append: { params: AppendParams; result: AppendResult };
   install: { params: InstallParams; result: InstallResult };
   join: { params: JoinParams; result: JoinResult };
+  configure: { params: ConfigureParams; result: ConfigureResult };
   cleanup: { params: CleanupParams; result: CleanupResult };
 }

@@ -80,6 +80,7 @@ function Protect-MeshSecret([string]$Text, [string]$Secret) {
 
 function Set-MeshPolicy($Policy) {
     # Tailscale reads these at service start; a null value is removed rather than left behind.
+    # Returns the names of the values it changed.
     if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }
     $values = [ordered]@{ LoginURL = $Policy.loginUrl; Hostname = $Policy.hostname; UnattendedMode = $Policy.unattendedMode }
     # The node's own further policies (InstallUpdates, EnableDNSRegistration): only those listed.
@@ -87,11 +88,15 @@ function Set-MeshPolicy($Policy) {
         $values[[string]$entry.name] = $entry.value
     }
     foreach ($name in $values.Keys) {
+        $item = Get-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
         if ($null -eq $values[$name]) {
-            Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
+            if ($null -eq $item) { continue }
+            Remove-ItemProperty -LiteralPath $PolicyKey -Name $name
         } else {
+            if ($null -ne $item -and $item.$name -is [string] -and $item.$name -ceq [string]$values[$name]) { continue }
             Set-ItemProperty -LiteralPath $PolicyKey -Name $name -Value ([string]$values[$name])
         }
+        $name
     }
 }
 
@@ -203,8 +208,9 @@ function Get-MeshDaemonEnvironment([string]$Path) {
 function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
     # Sets and removes only the node's own keys; other lines stay. Written only when its text changes:
     # staged in the protected state directory (admin-only from its first byte), given its own
-    # protected ACL, then moved into place. A file left without lines is removed.
-    if ($null -eq $Change) { return }
+    # protected ACL, then moved into place. A file left without lines is removed. Returns whether
+    # the file changed.
+    if ($null -eq $Change) { return $false }
     $owned = @(@($Change.set) | ForEach-Object { [string]$_.name }) + @($Change.remove)
     $before = @(Read-MeshEnvFile -Path $Change.path)
     $lines = @($before | Where-Object { $owned -notcontains (Get-MeshEnvKey -Line $_) })
@@ -213,10 +219,10 @@ function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
         if (([string]$entry.value) -match "[`r`n]") { throw "the value of $($entry.name) for $($Change.path) contains a line break" }
         $lines += ([string]$entry.name + '=' + [string]$entry.value)
     }
-    if (($lines -join "`n") -ceq ($before -join "`n")) { return }
+    if (($lines -join "`n") -ceq ($before -join "`n")) { return $false }
     if ($lines.Count -eq 0) {
         Remove-Item -LiteralPath $Change.path -Force
-        return
+        return $true
     }
     # The file may hold a proxy password: it goes only into a folder no other account can change.
     $folder = Split-Path -LiteralPath $Change.path
@@ -230,6 +236,7 @@ function Set-MeshDaemonEnvironment($Change, [string]$StateDir) {
     } finally {
         Remove-Item -LiteralPath $staging -Force -ErrorAction SilentlyContinue
     }
+    $true
 }
 
 # ---------------------------------------------------------------- the daemon's readiness and owner

@@ -46,7 +46,8 @@ const STEP_FILES: Record<StepName, string[]> = {
   stage: ["stage.ps1"],
   append: ["append.ps1"],
   install: ["install.ps1"],
-  join: ["join.ps1"],
+  join: ["restart-check.ps1", "join.ps1"],
+  configure: ["restart-check.ps1", "configure.ps1"],
   cleanup: ["cleanup.ps1"],
 };
 

@@ -18,36 +18,6 @@ function Find-MeshFailureRule([string]$Output, $Rules) {
     $null
 }
 
-function Wait-MeshTailscaleAddress {
-    # `up` returns once the node is Running; the adapter can take a moment to show its address.
-    for ($second = 0; $second -lt 10; $second++) {
-        $addresses = @(Get-MeshTailscaleAddress)
-        if ($addresses.Count -gt 0) { return $addresses }
-        Start-Sleep -Seconds 1
-    }
-}
-
-function Test-MeshRestart([string[]]$Addresses) {
-    # Nodes have been seen logged out after a service restart (tailscale#3186): restart once and
-    # check the adapter comes back with the same addresses (the adapter, not the CLI, which the
-    # SSH session may not reach).
-    Write-MeshProgress 'restarting the Tailscale service once to check the node survives it'
-    try {
-        Restart-Service -Name $TailscaleService -Force
-    } catch {
-        return @{ verified = $false; seen = [string]$_.Exception.Message; addresses = @() }
-    }
-    $problem = Wait-MeshDaemon -Seconds $Params.daemonWaitSeconds
-    if ($problem) { return @{ verified = $false; seen = $problem; addresses = @() } }
-    $after = @(Wait-MeshTailscaleAddress)
-    $before = ($Addresses | Sort-Object) -join ', '
-    $now = ($after | Sort-Object) -join ', '
-    if ($now -ne $before) {
-        return @{ verified = $false; seen = "after the restart the node's addresses are [$now], not [$before]"; addresses = $after }
-    }
-    @{ verified = $true; seen = "the node came back with [$now]"; addresses = $after }
-}
-
 function Get-MeshNodeName {
     # Best effort: the name the control server gave the node (it can differ from the one asked for).
     $run = Invoke-MeshNative -FilePath $TailscaleExe -ArgumentList @('status', '--json') -TimeoutSeconds 30
@@ -166,8 +136,9 @@ Protect-MeshFolder -Path $Params.stateDir
 foreach ($staleKeyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $staleKeyFile -Force
 }
-Set-MeshPolicy -Policy $Params.policy
-Set-MeshDaemonEnvironment -Change $Params.daemonEnv -StateDir $Params.stateDir
+# The service restart below applies both, changed or not.
+$null = Set-MeshPolicy -Policy $Params.policy
+$null = Set-MeshDaemonEnvironment -Change $Params.daemonEnv -StateDir $Params.stateDir
 $serviceProblem = Restart-MeshService
 if ($serviceProblem) {
     return @{ outcome = 'failed'; reason = 'service-not-running'; message = $serviceProblem; attempts = @() }
@@ -214,7 +185,7 @@ for ($number = 1; $number -le $Params.attempts; $number++) {
         $nodeName = Get-MeshNodeName
         $restart = $null
         if ($Params.verifyRestart) {
-            $check = Test-MeshRestart -Addresses $addresses
+            $check = Test-MeshRestart -Addresses $addresses -WaitSeconds $Params.daemonWaitSeconds -Why 'once to check the node survives it'
             $addresses = @($check.addresses)
             $restart = @{ verified = $check.verified; seen = $check.seen }
         }

@@ -26,6 +26,8 @@ export interface SimRecord {
    * (must stay empty).
    */
   exposures: string[];
+  /** Restart-Service calls on the Tailscale service that started it (absent: none). */
+  serviceRestarts?: number;
   /** Restarts that logged the node out (scenario service.forgetsLoginOnRestart: the first one only). */
   loginsLostOnRestart?: number;
   /** Every package msiexec /i opened: its path and what its bytes were (a partial upload hashes differently). */

@@ -48,7 +48,10 @@ export function serviceCommand(host: ProgramHost, request: ServiceRequest): Serv
       service.status = "Stopped";
       if (host.scenario.service?.startFails || service.startType === "Disabled") return { error: startFailed(request.command) };
       service.status = "Running";
-      if (request.command === "Restart-Service") loseLoginOnce(host);
+      if (request.command === "Restart-Service") {
+        host.record.serviceRestarts = (host.record.serviceRestarts ?? 0) + 1;
+        loseLoginOnce(host);
+      }
       const starting = host.scenario.service?.pipeAfterSeconds;
       if (starting) host.state.tailscale.startingSeconds = starting;
       else delete host.state.tailscale.startingSeconds;

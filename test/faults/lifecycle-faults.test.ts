@@ -72,6 +72,7 @@ const INSIDE_STEP: Record<StepName, (host: SimulatedWindowsHost) => Promise<bool
   install: async (host) => filesUnder(await host.state(), STATE_DIR).some((path) => /tailscale-setup\.msi$/i.test(path)),
   // The key file is written and `tailscale up` runs.
   join: async (host) => keyFilesOf(await host.state()).length > 0,
+  configure: async (host) => stepsReceived(host, "configure") > 0,
   cleanup: async (host) => stepsReceived(host, "cleanup") > 0,
 };
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { planConverge } from "../../provider/lifecycle/plan";
 import { applyProbe } from "../../provider/lifecycle/inspect";
 import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
@@ -66,7 +67,7 @@ describe("planConverge", () => {
   });
 
   it("does nothing on an update when the host matches", () => {
-    expect(planConverge(probe(), inputs, previous())).toEqual({ install: false, join: false, cleanup: false, reasons: [] });
+    expect(planConverge(probe(), inputs, previous())).toEqual({ install: false, join: false, configure: false, cleanup: false, reasons: [] });
   });
 
   it("retries the join while still pending-manual", () => {
@@ -87,19 +88,51 @@ describe("planConverge", () => {
     ["node lost its address", {}, probe({ tailscaleIps: [] })],
     ["acceptDns changed", { acceptDns: false }, probe()],
     ["the exit node changed", { exitNode: "auto:any", exitNodeAllowLanAccess: true }, probe()],
-    ["autoUpdate changed", { autoUpdate: false }, probe()],
   ])("re-joins when %s", (_name, change, seen) => {
     const plan = planConverge(seen, { ...inputs, ...change }, previous());
     expect(plan.join).toBe(true);
+    expect(plan.configure).toBe(false);
     expect(plan.reasons.join(" ")).not.toMatch(/sentinel/);
   });
 
-  it("re-joins (which writes it again) when a policy of the node's own differs on the host", () => {
-    const declared = { ...inputs, dnsRegistration: "always" as const };
-    const plan = planConverge(probe({ systemPolicies: { EnableDNSRegistration: "never" } }), declared, previous(declared));
-    expect(plan.join).toBe(true);
-    expect(plan.reasons).toContain("EnableDNSRegistration policy differs");
-    expect(planConverge(probe({ systemPolicies: { EnableDNSRegistration: "always" } }), declared, previous(declared)).join).toBe(false);
+  const proxy = { httpsProxy: "http://ops:proxy-sentinel@proxy.example.com:3128" };
+  const sha = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+  it.each([
+    ["autoUpdate changed", { autoUpdate: false }, {}, probe(), "changed: autoUpdate: configure without a new join"],
+    ["autoUpdate unset again", {}, { autoUpdate: true }, probe({ systemPolicies: { InstallUpdates: "always" } }), "changed: autoUpdate: configure without a new join"],
+    ["dnsRegistration changed", { dnsRegistration: "never" as const }, { dnsRegistration: "always" as const }, probe({ systemPolicies: { EnableDNSRegistration: "always" } }), "changed: dnsRegistration: configure without a new join"],
+    ["the daemon's environment changed", { daemon: { port: 41642 } }, {}, probe(), "changed: daemon: configure without a new join"],
+    ["the daemon block removed", {}, { daemon: proxy }, probe({ daemonEnv: { HTTPS_PROXY: sha(proxy.httpsProxy) } }), "changed: daemon: configure without a new join"],
+    ["a policy of the node's own differs on the host", { dnsRegistration: "always" as const }, { dnsRegistration: "always" as const }, probe({ systemPolicies: { EnableDNSRegistration: "never" } }), "EnableDNSRegistration policy differs: configure without a new join"],
+    ["a key of the daemon's environment differs in the file", { daemon: proxy }, { daemon: proxy }, probe({ daemonEnv: { HTTPS_PROXY: sha("http://other:3128") } }), "HTTPS_PROXY differs in the daemon's environment file: configure without a new join"],
+  ])("configures a joined node without a new join when only %s", (_name, change, before, seen, reason) => {
+    const plan = planConverge(seen, { ...inputs, ...change }, previous(before));
+    expect(plan).toMatchObject({ install: false, join: false, configure: true, cleanup: false });
+    expect(plan.reasons).toContain(reason);
+    for (const each of plan.reasons) expect(each).toMatch(/: configure without a new join$/);
+  });
+
+  it("configures nothing once the host has what the inputs declare", () => {
+    const declared = { ...inputs, dnsRegistration: "always" as const, daemon: proxy };
+    const seen = probe({ systemPolicies: { EnableDNSRegistration: "always" }, daemonEnv: { HTTPS_PROXY: sha(proxy.httpsProxy) } });
+    expect(planConverge(seen, declared, previous(declared))).toMatchObject({ join: false, configure: false, reasons: [] });
+  });
+
+  it.each([
+    ["another input changed too", { hostname: "win-02", daemon: { port: 41642 } }, probe()],
+    ["the node lost its address", { daemon: { port: 41642 } }, probe({ tailscaleIps: [] })],
+    ["Tailscale is reinstalled", { autoUpdate: true }, probe({ tailscale: { installed: true, version: "1.62.1" } })],
+    ["the service is stopped", { autoUpdate: true }, probe({ service: { status: "Stopped", startType: "Automatic" } })],
+  ])("joins instead (the join writes them itself) when %s", (_name, change, seen) => {
+    const plan = planConverge(seen, { ...inputs, ...change }, previous());
+    expect(plan).toMatchObject({ join: true, configure: false });
+    expect(plan.reasons).toContainEqual(expect.stringMatching(/^changed: (autoUpdate|daemon)$/));
+    expect(plan.reasons.join(" ")).not.toMatch(/configure without a new join|sentinel/);
+  });
+
+  it("joins a node still pending a manual join, whatever else changed", () => {
+    const plan = planConverge(probe({ tailscaleIps: [] }), { ...inputs, daemon: { port: 41642 } }, previous({ state: "pending-manual" }));
+    expect(plan).toMatchObject({ join: true, configure: false });
   });
 
   it("reinstalls and re-joins when Tailscale was uninstalled", () => {
@@ -132,6 +165,15 @@ describe("applyProbe (refresh)", () => {
       }),
     );
     expect(out.drift).toEqual(["service-stopped", "service-disabled", "login-url-changed", "not-connected", "join-script-present", "key-file-present"]);
+  });
+
+  it("warns of a policy conflict only for an input the user gave, not for a default the outputs carry", () => {
+    const subnetsNever = probe({ systemPolicies: { UseTailscaleSubnets: "never" } });
+    const defaulted = applyProbe(previous({ acceptRoutes: true, defaultedInputs: ["acceptRoutes"] }), subnetsNever);
+    expect(defaulted.warnings).toEqual([]);
+    expect(defaulted.defaultedInputs).toEqual(["acceptRoutes"]);
+    const given = applyProbe(previous({ acceptRoutes: true, defaultedInputs: [] }), subnetsNever);
+    expect(given.warnings).toEqual([expect.stringMatching(/^policy-conflict: the system policy UseTailscaleSubnets="never" .* acceptRoutes/)]);
   });
 
   it("reports an uninstalled Tailscale", () => {

@@ -317,6 +317,35 @@ describe("drift on the host: read reports it, diff sees it, the next up repairs 
   });
 });
 
+describe("a system policy set after create: refresh warns only when it contradicts an input the user gave", () => {
+  let machine: Machine;
+  afterEach(() => machine.stop());
+
+  test("acceptRoutes left unset (true by default) and UseTailscaleSubnets=never: no warning; given explicitly: a policy-conflict warning", async () => {
+    machine = await Machine.start("clean-join-first-try");
+    const log = new Log();
+    const created = await createNode(inputsFor(machine, { authKey: AUTH_KEY, loginServer: "https://headscale.example.com" }), { log: log.log });
+    // The outputs carry the default, and say it was one.
+    expect(created.acceptRoutes).toBe(true);
+    expect(created.defaultedInputs).toContain("acceptRoutes");
+    await machine.change((state) => void (state.registry[POLICY_KEYS[0]]!.UseTailscaleSubnets = "never"));
+
+    const { outputs: refreshed } = await refresh(machine, created, log);
+    expect(refreshed.warnings).toEqual([]);
+    expect(refreshed.drift).toEqual([]);
+    expect(refreshed.defaultedInputs).toEqual(created.defaultedInputs);
+    // State written before defaultedInputs existed: an input holding its default is taken as unset.
+    const { defaultedInputs: _absent, ...olderState } = created;
+    expect((await refresh(machine, olderState as NodeOutputs, log)).outputs.warnings).toEqual([]);
+
+    // The same outputs, had the user written acceptRoutes: true.
+    const given = { ...created, defaultedInputs: created.defaultedInputs!.filter((name) => name !== "acceptRoutes") };
+    const { outputs: warned } = await refresh(machine, given, log);
+    expect(warned.warnings).toEqual([expect.stringMatching(/^policy-conflict: the system policy UseTailscaleSubnets="never" .* acceptRoutes/)]);
+    expect(warned.drift).toEqual([]);
+  });
+});
+
 describe.each(CONTROL_SERVERS)("with %s as controlServer", (_name, startControl) => {
   let machine: Machine;
   let control: ControlUnderTest;

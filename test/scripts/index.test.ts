@@ -29,9 +29,10 @@ const DATA: JoinScriptData = {
 
 describe("stepScript", () => {
   test("is the shared functions (with the parameter block first) and the folder functions, followed by the step's own text, comment lines emptied in place", () => {
-    for (const step of ["probe", "install", "join", "cleanup"] as const) {
-      // The probe carries the doctor's checks (checks.ps1) before its own text.
-      const own = step === "probe" ? ["checks.ps1", "probe.ps1"] : [`${step}.ps1`];
+    for (const step of ["probe", "install", "join", "configure", "cleanup"] as const) {
+      // The probe carries the doctor's checks (checks.ps1) before its own text; join and configure share the restart check.
+      const before = step === "probe" ? ["checks.ps1"] : step === "join" || step === "configure" ? ["restart-check.ps1"] : [];
+      const own = [...before, `${step}.ps1`];
       const sourceLines = ["common.ps1", "folders.ps1", ...own].map(source).join("\n").split("\n");
       const lines = stepScript(step).split("\n");
       // Line for line, so a line number the host reports is the source's.
@@ -60,7 +61,7 @@ describe("stepScript", () => {
   });
 
   test("never names an account, only SIDs (names are localized)", () => {
-    for (const file of ["common.ps1", "folders.ps1", "probe.ps1", "install.ps1", "join.ps1", "cleanup.ps1", "join-mesh.ps1"]) {
+    for (const file of ["common.ps1", "folders.ps1", "probe.ps1", "install.ps1", "restart-check.ps1", "join.ps1", "configure.ps1", "cleanup.ps1", "join-mesh.ps1"]) {
       expect(source(file)).not.toMatch(/(Administrators|SYSTEM|Users|Everyone):\(?[A-Z]/);
     }
   });

@@ -193,7 +193,7 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         FOLDERS_PS1,
         "$echo = New-Object System.Collections.ArrayList",
         "foreach ($value in @($Params.values)) {",
-        "    Set-MeshPolicy -Policy @{ loginUrl = $value; hostname = $value; unattendedMode = 'always'; policyValues = @(@{ name = 'InstallUpdates'; value = $value }) }",
+        "    $null = Set-MeshPolicy -Policy @{ loginUrl = $value; hostname = $value; unattendedMode = 'always'; policyValues = @(@{ name = 'InstallUpdates'; value = $value }) }",
         "    $null = $echo.Add(@{ loginUrl = Get-MeshPolicyValue -Name 'LoginURL'; hostname = Get-MeshPolicyValue -Name 'Hostname'; installUpdates = Get-MeshPolicyValue -Name 'InstallUpdates' })",
         "}",
         "for ($index = 0; $index -lt @($Params.names).Count; $index++) {",

@@ -114,7 +114,7 @@ export const NODE_OPTIONS: Record<string, InputField> = {
     kind: "object",
     type: DAEMON,
     description:
-      "The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\\Tailscale\\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by the service restart of the join. Only the keys set here are written; leaving one out removes it, and nothing else in the file.",
+      "The Tailscale daemon's environment (proxy, log uploads, UDP port), written to `%ProgramData%\\Tailscale\\tailscaled-env.txt` (Administrators and SYSTEM only) and applied by a restart of the Tailscale service (on a joined node, a change here needs no new join). Only the keys set here are written; leaving one out removes it, and nothing else in the file.",
     output: { description: "The Tailscale daemon's environment (secret when its proxy URL holds a password)." },
   },
 };

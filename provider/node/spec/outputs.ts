@@ -164,6 +164,12 @@ export const NODE_OUTPUTS: Record<string, Field> = {
     description:
       "What the last refresh found different from the declared state (e.g. `service-stopped`, `login-url-changed`, `join-script-present`, `node-missing`, `key-expired`); non-empty makes the next `pulumi up` repair it. See docs/refresh.md.",
   },
+  defaultedInputs: {
+    kind: "list",
+    item: { kind: "string", description: "" },
+    description:
+      "The top-level inputs left unset (e.g. `acceptRoutes`), whose values among these outputs are the defaults the provider applied. A refresh judges a system policy against an input only when it was given, as create and update do: an unset input lets the policy decide.",
+  },
   controlNode: {
     kind: "object",
     type: CONTROL_NODE,

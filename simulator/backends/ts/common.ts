@@ -112,8 +112,11 @@ export class Script {
     return this.files.listFiles(stateDir, "authkey-*.txt");
   }
 
-  /** Set-MeshPolicy: values under HKLM:\SOFTWARE\Policies\Tailscale as strings (the three, then policyValues); a null value is removed. */
-  writePolicy(policy: JoinParams["policy"]): void {
+  /**
+   * Set-MeshPolicy: values under HKLM:\SOFTWARE\Policies\Tailscale as strings (the three, then
+   * policyValues); a null value is removed. Returns the names of the values it changed.
+   */
+  writePolicy(policy: JoinParams["policy"]): string[] {
     const key = POLICY_KEYS[0];
     this.registry.ensureKey(key);
     const values: [string, string | null][] = [
@@ -122,10 +125,15 @@ export class Script {
       ["UnattendedMode", policy.unattendedMode],
       ...policy.policyValues.map(({ name, value }): [string, string | null] => [name, value]),
     ];
+    const changed: string[] = [];
     for (const [name, value] of values) {
+      const current = this.registry.getValue(key, name);
+      if (value === null ? current === undefined : current === value) continue;
       if (value === null) this.registry.removeValue(key, name);
       else this.registry.setValue(key, name, value);
+      changed.push(name);
     }
+    return changed;
   }
 
   /** Get-MeshPolicyValue: Tailscale reads the Policies key first, then "Tailscale IPN". */

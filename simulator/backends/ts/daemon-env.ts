@@ -1,6 +1,6 @@
 /**
  * The TypeScript model of common.ps1's daemon-environment functions: reading tailscaled-env.txt as
- * key -> SHA-256 of the value (probe), and setting or removing only the node's own keys (join),
+ * key -> SHA-256 of the value (probe), and setting or removing only the node's own keys (join, configure),
  * written only when the text changes, staged admin-only in the state directory and moved into place.
  */
 import { createHash } from "node:crypto";
@@ -34,9 +34,9 @@ export function daemonEnvHashes(script: Script, path: string): Record<string, st
   return found;
 }
 
-/** Set-MeshDaemonEnvironment. */
-export async function applyDaemonEnv(script: Script, change: DaemonEnvChange | null, stateDir: string): Promise<void> {
-  if (change === null) return;
+/** Set-MeshDaemonEnvironment: whether the file changed. */
+export async function applyDaemonEnv(script: Script, change: DaemonEnvChange | null, stateDir: string): Promise<boolean> {
+  if (change === null) return false;
   // PowerShell's -notcontains: case-insensitive.
   const owned = [...change.set.map((entry) => entry.name), ...change.remove].map((name) => name.toLowerCase());
   const before = envLines(script, change.path);
@@ -45,10 +45,10 @@ export async function applyDaemonEnv(script: Script, change: DaemonEnvChange | n
     if (/[\r\n]/.test(value)) throw new ScriptError(`the value of ${name} for ${change.path} contains a line break`);
     lines.push(`${name}=${value}`);
   }
-  if (lines.join("\n") === before.join("\n")) return;
+  if (lines.join("\n") === before.join("\n")) return false;
   if (lines.length === 0) {
     script.files.deleteFile(change.path);
-    return;
+    return true;
   }
   const folder = parentOf(change.path);
   const problem = confirmTrustedFolder(script, folder);
@@ -65,4 +65,5 @@ export async function applyDaemonEnv(script: Script, change: DaemonEnvChange | n
   } finally {
     script.files.deleteFile(stagedPath);
   }
+  return true;
 }

@@ -1,6 +1,6 @@
 /**
  * The TypeScript back end of the simulated Windows host: a model of each remote step over a
- * HostState driven by a Scenario. Each step's model (probe.ts, install.ts, join.ts, cleanup.ts, and
+ * HostState driven by a Scenario. Each step's model (probe.ts, install.ts, join.ts, configure.ts, cleanup.ts, and
  * join-script-run.ts for a person running the join script) follows its script in provider/scripts
  * and catalogue.ts; common.ts models the functions the scripts share; the Windows programs they
  * start are the one program model (simulator/programs) the pwsh back end answers from too, so both
@@ -16,6 +16,7 @@ import { checkParams } from "../../step-params";
 import { createUploadedFile } from "../../uploaded-files";
 import { findName, normalizePath } from "../../windows-model";
 import { cleanup } from "./cleanup";
+import { configure } from "./configure";
 import { Clock, type RealDurations } from "./clock";
 import { Script, type TsHost } from "./common";
 import { ScriptError, runLoop, type Progress } from "./exec";
@@ -124,6 +125,8 @@ export class TsHostBackend implements HostBackend {
         return install(script, checked.params as StepTypes["install"]["params"]);
       case "join":
         return join(script, checked.params as StepTypes["join"]["params"]);
+      case "configure":
+        return configure(script, checked.params as StepTypes["configure"]["params"]);
       case "cleanup":
         return cleanup(script, checked.params as StepTypes["cleanup"]["params"]);
     }

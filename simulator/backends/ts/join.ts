@@ -13,12 +13,14 @@ import type { NativeRun, Script } from "./common";
 import { assertAdminOnlyFolder, confirmScriptFolder, protectFolder } from "./folders";
 import { applyDaemonEnv } from "./daemon-env";
 import { resolveRouteAcceptance } from "./route-guard";
+import { restartCheck } from "./restart-check";
 
 export async function join(script: Script, params: JoinParams): Promise<JoinResult> {
   script.requireAdmin(params.stateDir);
   protectFolder(script, params.stateDir);
   // A key file left by an attempt whose process was killed mid-join (no `finally` ran) goes first.
   for (const stale of script.keyFiles(params.stateDir)) script.files.deleteFile(stale);
+  // The service restart below applies both, changed or not.
   script.writePolicy(params.policy);
   await applyDaemonEnv(script, params.daemonEnv, params.stateDir);
   const serviceProblem = await script.restartService();
@@ -43,7 +45,7 @@ export async function join(script: Script, params: JoinParams): Promise<JoinResu
       script.files.deleteFile(params.joinScriptPath);
       const addresses = [...script.state.adapterIps];
       const name = await nodeName(script);
-      const restart = params.verifyRestart ? await restartCheck(script, params, addresses) : null;
+      const restart = params.verifyRestart ? await restartCheck(script, addresses, params.daemonWaitSeconds, "once to check the node survives it") : null;
       const tailscaleIps = restart ? restart.addresses : addresses;
       const routes = params.acceptRoutes ? await resolveRouteAcceptance(script) : null;
       return {
@@ -90,28 +92,6 @@ async function upWithKeyFile(script: Script, upArgs: readonly string[], params: 
   } finally {
     if (!script.signal.aborted) script.files.deleteFile(keyFile);
   }
-}
-
-/**
- * Test-MeshRestart: restart the service once (tailscale#3186), wait for it and its pipe, and compare
- * the adapter's addresses (Wait-MeshTailscaleAddress: up to 10 s for any) with those before.
- */
-async function restartCheck(script: Script, params: JoinParams, before: string[]): Promise<{ verified: boolean; seen: string; addresses: string[] }> {
-  script.progress("restarting the Tailscale service once to check the node survives it");
-  try {
-    script.service("Restart-Service");
-  } catch (error) {
-    return { verified: false, seen: (error as Error).message, addresses: [] };
-  }
-  const problem = await script.waitDaemon(params.daemonWaitSeconds);
-  if (problem) return { verified: false, seen: problem, addresses: [] };
-  if (script.state.adapterIps.length === 0) await script.elapse(10);
-  const after = [...script.state.adapterIps];
-  const listed = (addresses: string[]) => [...addresses].sort().join(", ");
-  if (listed(after) !== listed(before)) {
-    return { verified: false, seen: `after the restart the node's addresses are [${listed(after)}], not [${listed(before)}]`, addresses: after };
-  }
-  return { verified: true, seen: `the node came back with [${listed(after)}]`, addresses: after };
 }
 
 /** Get-MeshNodeName: `tailscale status --json`, Self.DNSName's first label (else Self.HostName); best effort. */
