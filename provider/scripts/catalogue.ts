@@ -9,6 +9,7 @@
 
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
+import type { TailscalePrefs } from "./tailscale-prefs";
 
 export type StepName = "probe" | "install" | "join" | "cleanup";
 
@@ -48,6 +49,7 @@ export const TAILSCALE_SIGNER = "CN=Tailscale Inc., O=Tailscale Inc.,";
 export const DAEMON_WAIT_SECONDS = 30;
 
 export * from "./failure-rules";
+export * from "./tailscale-prefs";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
@@ -102,6 +104,8 @@ export interface ProbeParams {
   policyNames: string[];
   /** The daemon's environment file (DAEMON_ENV_FILE). */
   daemonEnvPath: string;
+  /** The daemon's state file (TAILSCALE_STATE_FILE), of which only the preferences are read. */
+  tailscaleStatePath: string;
   /** Run the doctor's checks too (checks.ps1); absent or null: the passive probe of a refresh. */
   checks?: CheckSettings | null;
 }
@@ -139,6 +143,8 @@ export interface ProbeResult {
    * the UTF-8 VALUE, so that a proxy password never leaves the host; empty when there is no file.
    */
   daemonEnv: Record<string, string>;
+  /** The node's preferences from the daemon's state file; null without one, or without a current profile. */
+  prefs: TailscalePrefs | null;
   joinScriptPresent: boolean;
   /** Key files left in the state directory (should always be empty). */
   keyFiles: string[];

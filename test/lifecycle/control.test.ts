@@ -71,6 +71,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     wingetAvailable: true,
     systemPolicies: {},
     daemonEnv: {},
+    prefs: null,
     ...over,
   };
 }

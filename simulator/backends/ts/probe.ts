@@ -3,6 +3,7 @@ import type { ProbeParams, ProbeResult } from "../../../provider/scripts/catalog
 import { hostChecks } from "./checks";
 import type { Script } from "./common";
 import { daemonEnvHashes } from "./daemon-env";
+import { tailscalePrefs } from "./tailscale-prefs";
 
 export async function probe(script: Script, params: ProbeParams): Promise<ProbeResult> {
   const { state } = script;
@@ -30,6 +31,7 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
     },
     systemPolicies: script.systemPolicies(params.policyNames),
     daemonEnv: daemonEnvHashes(script, params.daemonEnvPath),
+    prefs: tailscalePrefs(script, params.tailscaleStatePath),
     joinScriptPresent: script.files.fileExists(params.joinScriptPath),
     keyFiles: script.keyFiles(params.stateDir),
     tailscaleIps: [...state.adapterIps],
