@@ -43,6 +43,7 @@ const SCHEMAS = {
     stateDir: windowsPath,
     policyNames: z.array(z.string()),
     daemonEnvPath: windowsPath,
+    tailscaleStatePath: windowsPath,
     checks: z
       .object({
         urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url() })),

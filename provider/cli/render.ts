@@ -105,7 +105,7 @@ const PENDING_REASONS: Record<AttemptClass, string> = {
 };
 
 /** What a drift finding means and what fixes it. */
-const DRIFT_MEANINGS: Record<DriftKind, string> = {
+const DRIFT_MEANINGS: Record<Exclude<DriftKind, `pref-changed:${string}`>, string> = {
   "tailscale-missing": "Tailscale is not installed any more; `provision` installs it and joins again",
   "lost-after-restart": "the node was logged out when the Tailscale service restarted (tailscale#3186); `provision` joins it again",
   "service-stopped": "the Tailscale service is not running; `provision` restarts it",
@@ -124,6 +124,8 @@ const DRIFT_MEANINGS: Record<DriftKind, string> = {
 };
 
 export function driftMeaning(kind: string): string {
+  const pref = /^pref-changed:(\w+)$/.exec(kind);
+  if (pref) return `Tailscale's ${pref[1]} option on the host differs from the input (changed with \`tailscale set\`?); \`provision\` joins again, which sets it back`;
   return (DRIFT_MEANINGS as Record<string, string | undefined>)[kind] ?? "see docs/inputs.md (Refresh findings)";
 }
 

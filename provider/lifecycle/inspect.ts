@@ -24,6 +24,7 @@ import { withoutUndefined } from "../common/objects";
 import { nodeFindings, type Findings } from "./findings";
 import { probeParams } from "./probe-params";
 import { givenInputs } from "./outputs";
+import { prefsDrift, type PrefInput } from "./prefs";
 
 /** A refresh should not hang for the full create deadline on a host that is down. */
 const READ_CONNECT_DEADLINE_MS = 60_000;
@@ -44,7 +45,9 @@ export type DriftKind =
   | "key-expiry-enabled"
   | "node-replaced"
   /** Set by create/update: the node was logged out by the restart check's service restart (tailscale#3186). */
-  | "lost-after-restart";
+  | "lost-after-restart"
+  /** A Tailscale option the node set holds another value in the daemon's state file (prefs.ts). */
+  | `pref-changed:${PrefInput}`;
 
 export interface ReadOutcome {
   outputs: NodeOutputs;
@@ -113,6 +116,7 @@ export function applyProbe(previous: NodeOutputs, probe: ProbeResult, control: C
   if (joinedNow && previous.mintedKey) drift.push("minted-key-not-expired");
   if (probe.tailscale.installed && writtenPolicyDrift(previous, probe.systemPolicies).length > 0) drift.push("policy-changed");
   if (probe.tailscale.installed && daemonEnvDrift(previous, probe.daemonEnv).length > 0) drift.push("daemon-env-changed");
+  if (joinedNow) drift.push(...prefsDrift({ ...withDefaults(previous), routesNote: previous.routesNote }, probe).map((input) => `pref-changed:${input}` as const));
   drift.push(...findings.drift);
   // Not drift: the next `up` could not repair it (it refuses to join against the policy).
   const conflicts = policyConflicts(givenInputs(previous), probe.systemPolicies).map((c) => `policy-conflict: ${c.message}`);

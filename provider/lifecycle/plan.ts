@@ -7,6 +7,8 @@ import type { ProbeResult } from "../scripts/catalogue";
 import type { NodeInputs, NodeOutputs } from "../node/types";
 import { writtenPolicyDrift } from "./policies";
 import { daemonEnvDrift } from "./daemon-env";
+import { prefsDrift } from "./prefs";
+import { withDefaults } from "../node";
 
 export interface ConvergePlan {
   install: boolean;
@@ -75,6 +77,8 @@ export function planConverge(probe: ProbeResult, inputs: NodeInputs, previous?: 
     if (policies.length > 0) configureReasons.push(`${policies.join(", ")} policy differs`);
     const envKeys = daemonEnvDrift(inputs, probe.daemonEnv);
     if (envKeys.length > 0) configureReasons.push(`${envKeys.join(", ")} differs in the daemon's environment file`);
+    const prefs = prefsDrift({ ...withDefaults(inputs), routesNote: previous.routesNote }, probe);
+    if (prefs.length > 0) joinReasons.push(`${prefs.join(", ")} differs in Tailscale's preferences on the host`);
     if (probe.service && (probe.service.status !== "Running" || probe.service.startType !== "Automatic")) {
       joinReasons.push(`service is ${probe.service.status}/${probe.service.startType}`);
     }

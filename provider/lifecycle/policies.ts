@@ -91,6 +91,11 @@ function forcedAdvice(input: string, forced: boolean | string): string {
   return typeof forced === "boolean" ? `set ${input} to ${forced} (or leave it out)` : `leave ${input} out`;
 }
 
+/** Inputs a policy on the host forces to a value (whatever the node asks): the daemon applies it over every `up`. */
+export function forcedInputs(policies: Readonly<Record<string, string>>): string[] {
+  return READ_POLICIES.filter(({ name, forces }) => policies[name] !== undefined && forces(policies[name]) !== undefined).map((p) => p.input);
+}
+
 /**
  * The provider's own policy values for the join step: one per input that is set, and a removal
  * (value null) for one the previous operation wrote and the inputs no longer set. Others are untouched.

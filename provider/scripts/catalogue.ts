@@ -11,6 +11,7 @@ import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 import type { ConfigureParams, ConfigureResult } from "./configure-step";
+import type { TailscalePrefs } from "./tailscale-prefs";
 
 export type StepName = "probe" | "stage" | "append" | "install" | "join" | "configure" | "cleanup";
 
@@ -51,6 +52,7 @@ export const DAEMON_WAIT_SECONDS = 30;
 
 export * from "./failure-rules";
 export type * from "./configure-step";
+export * from "./tailscale-prefs";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
@@ -112,6 +114,8 @@ export interface ProbeParams {
   policyNames: string[];
   /** The daemon's environment file (DAEMON_ENV_FILE). */
   daemonEnvPath: string;
+  /** The daemon's state file (TAILSCALE_STATE_FILE), of which only the preferences are read. */
+  tailscaleStatePath: string;
   /** Run the doctor's checks too (checks.ps1); absent or null: the passive probe of a refresh. */
   checks?: CheckSettings | null;
 }
@@ -151,6 +155,8 @@ export interface ProbeResult {
    * the UTF-8 VALUE, so that a proxy password never leaves the host; empty when there is no file.
    */
   daemonEnv: Record<string, string>;
+  /** The node's preferences from the daemon's state file; null without one, or without a current profile. */
+  prefs: TailscalePrefs | null;
   joinScriptPresent: boolean;
   /** Key files left in the state directory (should always be empty). */
   keyFiles: string[];

@@ -40,9 +40,9 @@ function withoutCommentLines(text: string): string {
   return text.replace(/^[ \t]*#.*$/gm, "");
 }
 
-/** Each step's own files, after the shared ones: the probe carries the doctor's checks. */
+/** Each step's own files, after the shared ones: the probe carries the doctor's checks and the preference reader. */
 const STEP_FILES: Record<StepName, string[]> = {
-  probe: ["checks.ps1", "probe.ps1"],
+  probe: ["checks.ps1", "tailscale-prefs.ps1", "probe.ps1"],
   stage: ["stage.ps1"],
   append: ["append.ps1"],
   install: ["install.ps1"],

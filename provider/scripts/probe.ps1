@@ -36,6 +36,7 @@ if ($checkSettings -and $null -ne $checkSettings.Value) { $checks = @(Get-MeshHo
     }
     systemPolicies = Get-MeshSystemPolicy -Names @($Params.policyNames)
     daemonEnv = Get-MeshDaemonEnvironment -Path $Params.daemonEnvPath
+    prefs = Get-MeshTailscalePrefs -Path $Params.tailscaleStatePath
     joinScriptPresent = Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf
     keyFiles = @(Get-MeshKeyFile -StateDir $Params.stateDir)
     tailscaleIps = @(Get-MeshTailscaleAddress)

@@ -1,6 +1,7 @@
 /**
- * How tailscale.exe reads the arguments of `tailscale up`: Go's flag package over the flags the CLI
- * defines on Windows, so an argument the real CLI would refuse is refused by the simulated one too.
+ * How tailscale.exe reads the arguments of `tailscale up` and `tailscale set`: Go's flag package over
+ * the flags the CLI defines on Windows, so an argument the real CLI would refuse is refused by the
+ * simulated one too (`set`: only the flags the simulator models).
  */
 
 /** `tailscale up` flags on Windows (cmd/tailscale/cli/up.go), and whether each takes a value. */
@@ -13,8 +14,21 @@ const UP_FLAGS: Record<string, "bool" | "value"> = {
   reset: "bool", "force-reauth": "bool", "accept-risk": "value",
 };
 
-/** Go's flag package: -name, --name, -name=value, and -name value for flags that take one. */
+/** The flags of `tailscale set` the simulated CLI models (cmd/tailscale/cli/set.go defines more). */
+const SET_FLAGS: Record<string, "bool" | "value"> = {
+  "accept-routes": "bool", "accept-dns": "bool", "shields-up": "bool", "exit-node": "value", "exit-node-allow-lan-access": "bool",
+};
+
 export function parseUpFlags(args: readonly string[]): { flags: Map<string, string> } | { error: string } {
+  return parseFlags(args, UP_FLAGS);
+}
+
+export function parseSetFlags(args: readonly string[]): { flags: Map<string, string> } | { error: string } {
+  return parseFlags(args, SET_FLAGS);
+}
+
+/** Go's flag package: -name, --name, -name=value, and -name value for flags that take one. */
+function parseFlags(args: readonly string[], defined: Record<string, "bool" | "value">): { flags: Map<string, string> } | { error: string } {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -25,7 +39,7 @@ export function parseUpFlags(args: readonly string[]): { flags: Map<string, stri
     const match = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
     if (!match || arg === "-") return { error: `too many non-flag arguments: ${JSON.stringify(args.slice(i))}` };
     const [, name, inline] = match;
-    const kind = UP_FLAGS[name];
+    const kind = defined[name];
     if (kind === undefined) return { error: `flag provided but not defined: -${name}` };
     if (kind === "bool" || inline !== undefined) {
       flags.set(name, inline ?? "true");

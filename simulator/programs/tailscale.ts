@@ -1,6 +1,7 @@
 /**
- * tailscale.exe on the simulated host: `version`, `up`, `status --json` and `logout`, answering as
- * the CLI does (tailscale-texts.ts) and changing the node's login state as the daemon would. Over
+ * tailscale.exe on the simulated host: `version`, `up`, `set`, `status --json` and `logout`, answering
+ * as the CLI does (tailscale-texts.ts) and changing the node's login state and its preferences
+ * (tailscale-state.ts) as the daemon would. Over
  * SSH the daemon answers as the scenario says (scenario.join, one entry per `up`, the last
  * repeating); in a person's interactive session as scenario.interactiveJoin says.
  */
@@ -10,7 +11,8 @@ import type { HostState } from "../host-state";
 import type { JoinBehaviour } from "../scenarios";
 import { WindowsRegistry } from "../windows-model";
 import { exit, readFile, type ProgramAnswer, type ProgramRun } from "./program";
-import { parseDurationSeconds, parseUpFlags } from "./tailscale-flags";
+import { parseDurationSeconds, parseSetFlags, parseUpFlags } from "./tailscale-flags";
+import { forgetProfile, prefsAfterUp, setPrefs, writePrefs } from "./tailscale-state";
 import { tailnetAddressesFor, tailnetNodeName, tailscaleLogoutRun, tailscaleUpRun, type UpContext, type UpRun } from "./tailscale-texts";
 
 /** The control server a node logs in to when neither a flag nor a policy names one. */
@@ -39,15 +41,22 @@ export function tailscale(argv: string[], run: ProgramRun): ProgramAnswer {
       return exit(0, JSON.stringify(status, null, 2));
     }
     case "set": {
-      // Only what the route guard uses; the preference itself is not modelled.
-      if (rest.some((arg) => !/^--accept-routes(=(true|false))?$/.test(arg))) return exit(2, "", `simulator: only \`tailscale set --accept-routes\` is simulated`);
-      return daemonProblem(run) ?? exit(0, "");
+      const parsed = parseSetFlags(rest);
+      if ("error" in parsed) return exit(2, "", `simulator: only the accept-routes, accept-dns, shields-up and exit-node flags of \`tailscale set\` are simulated (${parsed.error})`);
+      const answer = daemonProblem(run) ?? exit(0, "");
+      if ("exitCode" in answer && answer.exitCode === 0) answer.finish = () => setPrefs(run.state, parsed.flags);
+      return answer;
     }
     case "logout": {
       const unreachable = daemonProblem(run);
       if (unreachable) return unreachable;
       const answer = answerOf(tailscaleLogoutRun(steadyBehaviour(run), upContext(run, "", OTHER_CALL_SECONDS)));
-      if ("exitCode" in answer && answer.exitCode === 0) answer.finish = () => forgetLogin(run.state);
+      if ("exitCode" in answer && answer.exitCode === 0) {
+        answer.finish = () => {
+          forgetLogin(run.state);
+          forgetProfile(run.state);
+        };
+      }
       return answer;
     }
     default:
@@ -154,4 +163,5 @@ function logIn(state: HostState, flags: Map<string, string>): void {
   ts.loggedInLoginServer = flags.get("login-server") ?? policy("LoginURL") ?? DEFAULT_CONTROL_URL;
   ts.nodeName = tailnetNodeName(flags.get("hostname") ?? policy("Hostname") ?? state.computerName);
   state.adapterIps = tailnetAddressesFor(state.computerName);
+  writePrefs(state, prefsAfterUp(flags, ts.loggedInLoginServer));
 }

@@ -43,6 +43,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     wingetAvailable: true,
     systemPolicies: {},
     daemonEnv: {},
+    prefs: null,
     ...over,
   };
 }

@@ -28,6 +28,7 @@ function probe(over: Partial<ProbeResult> = {}): ProbeResult {
     wingetAvailable: true,
     systemPolicies: {},
     daemonEnv: {},
+    prefs: null,
     ...over,
   };
 }

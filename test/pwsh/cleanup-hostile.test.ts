@@ -120,7 +120,7 @@ describePwsh("hostile values", () => {
       expect(up?.argv.at(-1)).toMatch(new RegExp(`^--auth-key=file:${stateDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\\\authkey-[0-9a-f]{32}\\.txt$`));
       expect(record.keyHashes).toEqual([createHash("sha256").update(AUTH_KEY).digest("hex")]);
 
-      const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+      const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
       expect(probe).toMatchObject({ joinScriptPresent: true, keyFiles: [], policy: { loginUrl: HOSTILE, hostname: HOSTILE } });
       const cleanup = await stepValue(host, "cleanup", { joinScriptPath, stateDir, logout: false, uninstall: false });
       expect(cleanup.removed).toEqual([joinScriptPath, stateDir]);

@@ -41,7 +41,7 @@ describePwsh("probe", () => {
     const host = await hostFor(scenario, initial);
     try {
       const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
       expect(result).toEqual({
         checks: null,
         computerName: "DESK-07",
@@ -57,6 +57,7 @@ describePwsh("probe", () => {
         systemPolicies: { UseTailscaleDNSSettings: "always", InstallUpdates: "never" },
         // The daemon's environment as key -> SHA-256 of the value: a proxy password never leaves the host.
         daemonEnv: { PORT: createHash("sha256").update("41642").digest("hex"), TS_NO_LOGS_NO_SUPPORT: createHash("sha256").update("true").digest("hex") },
+        prefs: null,
         joinScriptPresent: true,
         keyFiles: ["C:\\ProgramData\\MeshWindowsNode\\authkey-0123.txt"],
         // The adapter's link-local address and the NIC's addresses are not mesh addresses.
@@ -75,7 +76,7 @@ describePwsh("probe", () => {
     const initial = cleanHost({ isAdmin: false, winget: false });
     const host = await hostFor("clean-join-first-try", initial);
     try {
-      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+      const result = await stepValue(host, "probe", { joinScriptPath: JOIN_PATH, stateDir: STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
       expect(result).toMatchObject({
         isAdmin: false,
         tailscale: { installed: false, version: null },

@@ -30,8 +30,8 @@ const DATA: JoinScriptData = {
 describe("stepScript", () => {
   test("is the shared functions (with the parameter block first) and the folder functions, followed by the step's own text, comment lines emptied in place", () => {
     for (const step of ["probe", "install", "join", "configure", "cleanup"] as const) {
-      // The probe carries the doctor's checks (checks.ps1) before its own text; join and configure share the restart check.
-      const before = step === "probe" ? ["checks.ps1"] : step === "join" || step === "configure" ? ["restart-check.ps1"] : [];
+      // The probe carries the doctor's checks (checks.ps1) and the preference reader before its own text; join and configure share the restart check.
+      const before = step === "probe" ? ["checks.ps1", "tailscale-prefs.ps1"] : step === "join" || step === "configure" ? ["restart-check.ps1"] : [];
       const own = [...before, `${step}.ps1`];
       const sourceLines = ["common.ps1", "folders.ps1", ...own].map(source).join("\n").split("\n");
       const lines = stepScript(step).split("\n");

@@ -328,7 +328,7 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
     expect(state.dirs[stateDir]).toEqual(ADMIN_ONLY);
     expect(state.files[DAEMON_ENV_FILE]).toEqual({ content: `HTTPS_PROXY=${envValue}\r\n`, readers: ADMIN_ONLY });
 
-    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: ["InstallUpdates", drawn.policyName], daemonEnvPath: DAEMON_ENV_FILE });
+    const probe = await stepValue(host, "probe", { joinScriptPath, stateDir, policyNames: ["InstallUpdates", drawn.policyName], daemonEnvPath: DAEMON_ENV_FILE, tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
     expect(probe).toMatchObject({ joinScriptPresent: true, keyFiles: [], policy: { loginUrl: policy.loginUrl, hostname: policy.hostname } });
     expect(probe.systemPolicies).toEqual({ InstallUpdates: drawn.policyValue });
     expect(probe.daemonEnv).toEqual({ HTTPS_PROXY: sha256(envValue) });

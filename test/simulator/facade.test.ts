@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Client, type ConnectConfig } from "ssh2";
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, TAILSCALE_STATE_FILE, UP_KILL_MARGIN_SECONDS, DAEMON_WAIT_SECONDS, type JoinParams } from "../../provider/scripts/catalogue";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SimulatedWindowsHost, tailnetAddressesFor, type Scenario } from "../../simulator";
 import { FrameWriter, LOOP_FRAME_LINE, STEP_COMMAND_LINE, parseLine, type StepEnvelope, type StepProgress } from "../../provider/transport/protocol";
 import { AUTH_KEY, joinScriptTextFor } from "./backends/ts/step-runner";
@@ -80,7 +80,7 @@ function joinParams(): JoinParams {
   return { ...params, joinScriptText: joinScriptTextFor(params) };
 }
 
-const paths = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" };
+const paths = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: TAILSCALE_STATE_FILE };
 
 describe("SimulatedWindowsHost", () => {
   const started: SimulatedWindowsHost[] = [];
@@ -129,7 +129,7 @@ describe("SimulatedWindowsHost", () => {
     const run = await host.runJoinScriptInteractively();
     expect(run.exitCode).toBe(0);
     const after = await host.state();
-    expect(Object.keys(after.files)).toEqual([`${DEFAULT_STATE_DIR}\\join-mesh.log`]);
+    expect(Object.keys(after.files)).toEqual([`${DEFAULT_STATE_DIR}\\join-mesh.log`, TAILSCALE_STATE_FILE]);
     expect(after.adapterIps).toEqual(tailnetAddressesFor("WIN-01"));
     expect(valueOf(await step(client, "probe", paths))).toMatchObject({ joinScriptPresent: false, tailscaleIps: after.adapterIps });
   });

@@ -4,6 +4,7 @@ import { msiArchitectureOf } from "../../programs/pkgs";
 import { hostChecks } from "./checks";
 import type { Script } from "./common";
 import { daemonEnvHashes } from "./daemon-env";
+import { tailscalePrefs } from "./tailscale-prefs";
 
 export async function probe(script: Script, params: ProbeParams): Promise<ProbeResult> {
   const { state } = script;
@@ -32,6 +33,7 @@ export async function probe(script: Script, params: ProbeParams): Promise<ProbeR
     },
     systemPolicies: script.systemPolicies(params.policyNames),
     daemonEnv: daemonEnvHashes(script, params.daemonEnvPath),
+    prefs: tailscalePrefs(script, params.tailscaleStatePath),
     joinScriptPresent: script.files.fileExists(params.joinScriptPath),
     keyFiles: script.keyFiles(params.stateDir),
     tailscaleIps: [...state.adapterIps],

@@ -1,5 +1,5 @@
 /** A person running the join script (simulator/backends/ts/join-script-run.ts, the model of join-mesh.ps1). */
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR } from "../../../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, TAILSCALE_STATE_FILE } from "../../../../provider/scripts/catalogue";
 import { ADMIN_ONLY } from "../../../../simulator/host-state";
 import { tailnetAddressesFor } from "../../../../simulator/programs/tailscale-texts";
 import { LOGIN_SERVER, installedBackend, joinParams, scenario } from "./fixtures";
@@ -14,8 +14,8 @@ describe("the join script run by a person", () => {
     expect(run.output).toContain("SUCCESS");
     expect(run.output).not.toContain(AUTH_KEY);
     const state = await backend.state();
-    // What stays is the script's log (admin-only, without the key).
-    expect(Object.keys(state.files)).toEqual([`${DEFAULT_STATE_DIR}\\join-mesh.log`]);
+    // What stays is the script's log (admin-only, without the key), and the daemon's own state file.
+    expect(Object.keys(state.files)).toEqual([`${DEFAULT_STATE_DIR}\\join-mesh.log`, TAILSCALE_STATE_FILE]);
     expect(state.files[`${DEFAULT_STATE_DIR}\\join-mesh.log`].readers).toEqual(ADMIN_ONLY);
     expect(state.files[`${DEFAULT_STATE_DIR}\\join-mesh.log`].content).not.toContain(AUTH_KEY);
     expect(state.tailscale.backendState).toBe("Running");

@@ -1,7 +1,7 @@
 /** The join step's model (simulator/backends/ts/join.ts): attempts, retries, classification, the join script. */
 import { createHash } from "node:crypto";
 import type { TsHostBackend } from "../../../../simulator/backends/ts";
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES } from "../../../../provider/scripts/catalogue";
+import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, FAILURE_RULES, TAILSCALE_STATE_FILE } from "../../../../provider/scripts/catalogue";
 import { ADMIN_ONLY } from "../../../../simulator/host-state";
 import { tailnetAddressesFor } from "../../../../simulator/programs/tailscale-texts";
 import { SCENARIOS } from "../../../../simulator/scenarios";
@@ -138,7 +138,8 @@ describe("join", () => {
     expect(await runStep(backend, "join", joinParams())).toMatchObject({ outcome: "pending-manual" });
     expect((await backend.state()).files[DEFAULT_JOIN_SCRIPT_PATH]).toBeDefined();
     expect(await runStep(backend, "join", joinParams({ attempts: 1 }))).toMatchObject({ outcome: "joined", attempts: [{ number: 1 }] });
-    expect((await backend.state()).files).toEqual({});
+    // Only the daemon's own state file is left (the join wrote none of its own).
+    expect(Object.keys((await backend.state()).files)).toEqual([TAILSCALE_STATE_FILE]);
   });
 
   const HOSTILE = `we'ird"host\`$(Remove-Item C:\\ -Recurse); calc.exe\r\nnext \u00fcn\u00ef \u200Frtl\u202Eevil`;

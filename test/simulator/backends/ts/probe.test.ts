@@ -9,7 +9,7 @@ describe("probe", () => {
   it("reports the initial state of a clean host and changes nothing", async () => {
     const backend = await backendFor("clean-join-first-try");
     const before = await backend.state();
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
     expect(probe).toEqual({
       checks: null,
       computerName: "WIN-01",
@@ -22,6 +22,7 @@ describe("probe", () => {
       policy: { loginUrl: null, unattendedMode: null, hostname: null },
       systemPolicies: {},
       daemonEnv: {},
+      prefs: null,
       joinScriptPresent: false,
       keyFiles: [],
       tailscaleIps: [],
@@ -51,7 +52,7 @@ describe("probe", () => {
       }),
     );
     const policyNames = ["UseTailscaleDNSSettings", "InstallUpdates", "EnableDNSRegistration"];
-    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" });
+    const probe = await runStep(backend, "probe", { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames, daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt", tailscaleStatePath: "C:\\ProgramData\\Tailscale\\server-state.conf" });
     expect(probe.computerName).toBe("DESK-07");
     // Each asked-for policy that is set, the Policies key first; unset ones are absent.
     expect(probe.systemPolicies).toEqual({ UseTailscaleDNSSettings: "always", InstallUpdates: "never" });
