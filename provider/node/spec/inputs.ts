@@ -11,6 +11,7 @@ import { printable, token } from "../rules/text";
 import { joinScriptPathProblem } from "../rules/windows-path";
 import { CONNECTION } from "./connection";
 import { CONTROL_SERVER } from "./control-server";
+import { INSTALL_PROXY } from "./install-proxy";
 import { NODE_OPTIONS } from "./node-options";
 
 export const INSTALL_METHOD: EnumType = {
@@ -28,7 +29,7 @@ export const INSTALL: ObjectType = {
   tsName: "InstallInput",
   argsName: "InstallArgs",
   description: "How Tailscale is installed on the host.",
-  what: "how Tailscale is installed: { method, version, msiUrl }",
+  what: "how Tailscale is installed: { method, version, msiUrl, sha256, proxy }",
   fields: {
     method: {
       kind: "enum",
@@ -63,6 +64,13 @@ export const INSTALL: ObjectType = {
       description: "The MSI's SHA-256 (64 hexadecimal digits). A downloaded package with any other hash is deleted unrun, and the install fails naming both hashes.",
       docs: "64 hexadecimal digits (either case); only with method `msi`",
       cli: { flag: "--install-sha256 <hex>", help: "the MSI's SHA-256: any other package is deleted unrun" },
+    },
+    proxy: {
+      kind: "object",
+      type: INSTALL_PROXY,
+      onlyWhen: { sibling: "method", value: "msi" },
+      description: "The web proxy the host downloads the MSI (and the package index) through; only with method `msi`.",
+      docs: "only with method `msi`; `username` and `password` together or not at all",
     },
   },
 };
