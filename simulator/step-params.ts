@@ -33,6 +33,9 @@ const policy = z.object({
   policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
+/** install.proxy as the install step and the packages check get it; null: no proxy. */
+const webProxy = z.object({ url: z.string().url(), username: z.string().min(1).optional(), password: z.string().min(1).optional() }).nullable();
+
 const SCHEMAS = {
   probe: z.object({
     joinScriptPath: windowsPath,
@@ -41,15 +44,16 @@ const SCHEMAS = {
     daemonEnvPath: windowsPath,
     checks: z
       .object({
-        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url() })),
+        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url(), proxy: webProxy.optional() })),
         timeoutSeconds: z.number().int().min(1),
       })
       .nullable()
       .optional(),
   }),
   install: z.object({
-    // Every install option the node declares travels as text or null (catalogue InstallFields).
+    // Every install option the node declares travels as text or null (catalogue InstallFields), the proxy as an object.
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
+    proxy: webProxy.optional(),
     method: z.enum(["msi", "winget"]),
     loginServer: nullableText,
     stateDir: windowsPath,

@@ -11,15 +11,15 @@ import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
 import { exitCodeOf, nodeLines, nodeReport } from "./render";
-import { CONTROL_SECRETS, readSecrets } from "./secrets";
+import { CONTROL_SECRETS, INSTALL_SECRETS, readSecrets } from "./secrets";
 import { writeRecord } from "./state";
 import { currentOutputs, locateTarget, recordedInputs } from "./target";
 
 /**
- * Properties status and remove may go without: they never join, and without the control server's
- * credential they just do not ask it (the state file never holds one).
+ * Properties status and remove may go without: they never join or install, and without the control
+ * server's credential they just do not ask it (the state file never holds one).
  */
-export const NOT_NEEDED_TO_CONNECT = ["authKey", ...CONTROL_SECRETS];
+export const NOT_NEEDED_TO_CONNECT = ["authKey", ...INSTALL_SECRETS, ...CONTROL_SECRETS];
 
 export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("status", flags, io, async (scope) => {

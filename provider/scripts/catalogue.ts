@@ -7,7 +7,7 @@
  * turned into code text.
  */
 
-import type { InstallInput } from "../node/types";
+import type { InstallInput, InstallProxyInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 
 export type StepName = "probe" | "install" | "join" | "cleanup";
@@ -54,7 +54,8 @@ export * from "./failure-rules";
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi;
+ * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi
+ *          (the index and the MSI through install.proxy when given: -Proxy, and -ProxyCredential built on the host);
  *          refuses it (failed, the MSI deleted) when install.sha256 is given and differs, or when its
  *          Authenticode signature is not Valid by TAILSCALE_SIGNER; then runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
@@ -106,9 +107,12 @@ export interface ProbeParams {
   checks?: CheckSettings | null;
 }
 
-/** What the checks need: the addresses the host must reach (bounded HEAD requests) and their time limit. */
+/**
+ * What the checks need: the addresses the host must reach (bounded HEAD requests, through `proxy`
+ * when one is given: install.proxy for the packages) and their time limit.
+ */
 export interface CheckSettings {
-  urls: { id: "reach-packages" | "reach-control-server"; url: string }[];
+  urls: { id: "reach-packages" | "reach-control-server"; url: string; proxy?: InstallProxyInput | null }[];
   timeoutSeconds: number;
 }
 

@@ -78,6 +78,25 @@ function Protect-MeshSecret([string]$Text, [string]$Secret) {
     $Text.Replace($Secret, $Redacted)
 }
 
+function Get-MeshProxyParameter($Settings) {
+    # -Proxy and -ProxyCredential for Invoke-WebRequest and Invoke-RestMethod, to splat; none when
+    # $Settings has no proxy. The credential is built here from data, so the password is never text of
+    # a command.
+    $parameters = @{}
+    $entry = $Settings.PSObject.Properties['proxy']
+    if ($null -eq $entry -or $null -eq $entry.Value) { return $parameters }
+    $proxy = $entry.Value
+    $parameters['Proxy'] = [uri][string]$proxy.url
+    $user = $proxy.PSObject.Properties['username']
+    if ($null -ne $user -and $user.Value) {
+        $password = New-Object System.Security.SecureString
+        foreach ($character in ([string]$proxy.password).ToCharArray()) { $password.AppendChar($character) }
+        $password.MakeReadOnly()
+        $parameters['ProxyCredential'] = New-Object System.Management.Automation.PSCredential -ArgumentList ([string]$user.Value), $password
+    }
+    $parameters
+}
+
 function Set-MeshPolicy($Policy) {
     # Tailscale reads these at service start; a null value is removed rather than left behind.
     if (-not (Test-Path -LiteralPath $PolicyKey)) { $null = New-Item -Path $PolicyKey -Force }

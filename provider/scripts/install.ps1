@@ -22,6 +22,8 @@ if ($Params.method -eq 'winget') {
 $msiPath = Join-MeshPath -Directory $Params.stateDir -Name 'tailscale-setup.msi'
 $logPath = Join-MeshPath -Directory $Params.stateDir -Name 'install.log'
 $url = $Params.msiUrl
+# install.proxy: the host may reach the internet only through a web proxy.
+$proxyParameters = Get-MeshProxyParameter -Settings $Params
 if (-not $url) {
     # Older Windows PowerShell offers only TLS 1.0 by default; pkgs.tailscale.com needs 1.2.
     [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
@@ -35,7 +37,7 @@ if (-not $url) {
     if ($Params.version) {
         $url = "https://pkgs.tailscale.com/stable/tailscale-setup-$($Params.version)-$arch.msi"
     } else {
-        $index = Invoke-RestMethod -Uri 'https://pkgs.tailscale.com/stable/?mode=json&os=windows' -UseBasicParsing
+        $index = Invoke-RestMethod -Uri 'https://pkgs.tailscale.com/stable/?mode=json&os=windows' -UseBasicParsing @proxyParameters
         $url = 'https://pkgs.tailscale.com/stable/' + $index.MSIs.$arch
     }
 }
@@ -44,7 +46,7 @@ $arguments = @('/i', $msiPath, '/quiet', '/norestart', '/qn', '/L*v', $logPath, 
 if ($Params.loginServer) { $arguments += "TS_LOGINURL=$($Params.loginServer)" }
 try {
     Write-MeshProgress "downloading $url"
-    Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+    Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing @proxyParameters
     # install.sha256 pins the package: any other download (a wrong version, a tampered mirror) never runs.
     $pinned = $Params.PSObject.Properties['sha256']
     if ($pinned -and $pinned.Value) {

@@ -4,6 +4,7 @@
  * PowerShell running the provider's scripts. Sentinel secrets are used throughout, and nothing the
  * engine prints, throws or returns as a non-secret output may contain them.
  */
+import { createHash } from "crypto";
 import { isMeshError, MeshError } from "../../provider/common/errors";
 import { diffNode } from "../../provider/lifecycle/diff";
 import { readNode } from "../../provider/lifecycle/inspect";
@@ -28,7 +29,12 @@ function inputsFor(host: SimulatedWindowsHost, scenario: Scenario): NodeInputs {
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
     // Pinned, as production stacks do: an older installed version is then upgraded.
-    install: { method: "msi", version: LATEST_TAILSCALE, ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }) },
+    install: {
+      method: "msi",
+      version: LATEST_TAILSCALE,
+      ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }),
+      ...(scenario.installer?.proxy && { proxy: scenario.installer.proxy }),
+    },
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
     joinTimeoutSeconds: 10,
@@ -77,6 +83,7 @@ function observable(state: HostState) {
     dirs: Object.fromEntries(Object.entries(state.dirs).map(([p, r]) => [p.toLowerCase(), sortedReaders(r)]).sort()),
     adapterIps: [...state.adapterIps].sort(),
     security: Object.fromEntries(Object.entries(state.security ?? {}).map(([p, security]) => [p.toLowerCase(), security]).sort()),
+    webRequests: state.webRequests ?? [],
   };
 }
 
@@ -131,6 +138,14 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
       expect(keyFiles(afterCreate)).toEqual([]);
       for (const line of afterCreate.processLog) expectNoLeak("a host command line", line);
       expect(Boolean(fileAt(afterCreate, JOIN_SCRIPT_PATH))).toBe(scenario.expect.joinScriptLeft);
+      if (scenario.host?.webProxy) {
+        // Every request for the packages went through install.proxy with its login (the password seen only as its hash), or none did.
+        const packageRequests = (afterCreate.webRequests ?? []).filter((request) => request.url.startsWith("https://pkgs.tailscale.com/"));
+        expect(packageRequests.length).toBeGreaterThan(0);
+        const proxy = scenario.installer?.proxy;
+        const login = proxy?.password === undefined ? null : createHash("sha256").update(proxy.password, "utf8").digest("hex");
+        for (const request of packageRequests) expect(request).toMatchObject({ proxy: proxy?.url ?? null, proxyUser: proxy?.username ?? null, proxyPasswordSha256: login });
+      }
 
       if (scenario.expect.state === "failed") {
         expect(created).toBeUndefined();

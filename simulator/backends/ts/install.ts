@@ -6,10 +6,11 @@
 import { createHash } from "node:crypto";
 import { TAILSCALE_SIGNER, type InstallParams, type InstallResult } from "../../../provider/scripts/catalogue";
 import { isInstalled } from "../../programs";
-import { PKGS_STABLE_URL, msiIndex, msiPackage, msiSignature, type MsiArchitecture } from "../../programs/pkgs";
+import { PKGS_INDEX_URL, PKGS_STABLE_URL, msiIndex, msiPackage, msiSignature, type MsiArchitecture } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
 import { protectFolder } from "./folders";
+import { webRequest } from "./web";
 
 /** install.ps1 stops an installer after this long. */
 const INSTALLER_TIMEOUT_SECONDS = 900;
@@ -38,12 +39,13 @@ async function installWithWinget(script: Script, params: InstallParams): Promise
 async function installWithMsi(script: Script, params: InstallParams): Promise<InstallResult> {
   const msi = joinPath(params.stateDir, "tailscale-setup.msi");
   const log = joinPath(params.stateDir, "install.log");
-  const url = params.msiUrl ?? msiUrl(script, params.version ?? null);
+  const url = params.msiUrl ?? msiUrl(script, params);
   const args = ["/i", msi, "/quiet", "/norestart", "/qn", "/L*v", log, "TS_UNATTENDEDMODE=always", "TS_NOLAUNCH=1"];
   if (params.loginServer) args.push(`TS_LOGINURL=${params.loginServer}`);
   let run: NativeRun;
   try {
     script.progress(`downloading ${url}`);
+    webRequest(script, "GET", url, params.proxy);
     script.files.writeFile(msi, msiPackage(url));
     const refused = hashMismatch(params.sha256, script.files.readFile(msi) ?? "");
     if (refused) return { outcome: "failed", exitCode: null, message: refused, logTail: "" };
@@ -69,11 +71,12 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
 
 /**
  * The MSI for the host's architecture ($env:PROCESSOR_ARCHITECTURE: ARM64, x86, else amd64), at the
- * version asked for, or the latest the stable index names.
+ * version asked for, or the latest the stable index names (fetched through the install proxy).
  */
-function msiUrl(script: Script, version: string | null): string {
+function msiUrl(script: Script, { version, proxy }: InstallParams): string {
   const arch: MsiArchitecture = script.state.architecture === "ARM64" ? "arm64" : script.state.architecture === "x86" ? "x86" : "amd64";
   if (version) return `${PKGS_STABLE_URL}tailscale-setup-${version}-${arch}.msi`;
+  webRequest(script, "GET", PKGS_INDEX_URL, proxy);
   return PKGS_STABLE_URL + msiIndex(script.host.scenario).MSIs[arch];
 }
 
