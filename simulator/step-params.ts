@@ -33,6 +33,9 @@ const policy = z.object({
   policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
+/** The node's keys of the daemon's environment file: set by the join, removed by it or by delete. */
+const daemonEnv = z.object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) });
+
 /** install.proxy as the install step and the packages check get it; null: no proxy. */
 const webProxy = z.object({ url: z.string().url(), username: z.string().min(1).optional(), password: z.string().min(1).optional() }).nullable();
 
@@ -60,9 +63,7 @@ const SCHEMAS = {
   }),
   join: z.object({
     policy,
-    daemonEnv: z
-      .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
-      .nullable(),
+    daemonEnv: daemonEnv.nullable(),
     acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
@@ -82,6 +83,8 @@ const SCHEMAS = {
     stateDir: windowsPath,
     logout: z.boolean(),
     uninstall: z.boolean(),
+    daemonEnv: daemonEnv.nullable().optional(),
+    writtenPolicies: z.array(z.string().regex(/^[A-Za-z]+$/)).optional(),
   }),
 } satisfies Record<StepName, z.ZodType>;
 

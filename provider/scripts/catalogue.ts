@@ -90,8 +90,11 @@ export * from "./failure-rules";
  *             ACL for Administrators and SYSTEM only, returns pending-manual; when the folder is refused
  *             or the write or move fails (disk full, folder not writable), removes the staged copy and
  *             returns failed/join-script-unwritable with the reason (no file with the key left).
- * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
- *          removes <stateDir> when it is empty.
+ * cleanup  removes the join script and every <stateDir>\authkey-*.txt; removes each of writtenPolicies
+ *          that is set under HKLM:\SOFTWARE\Policies\Tailscale; when the environment file holds a key of
+ *          daemonEnv.remove, takes <stateDir> over and applies daemonEnv as the join does (2b); then
+ *          logout/uninstall when asked; restarts the service (so tailscaled reads its environment again)
+ *          when the file changed and Tailscale is still installed; removes <stateDir> when it is empty.
  */
 
 // ---------------------------------------------------------------- probe (read-only)
@@ -276,6 +279,14 @@ export interface CleanupParams {
   /** Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does). */
   logout: boolean;
   uninstall: boolean;
+  /**
+   * Delete only: the keys of the daemon's environment file the node wrote, to take out (nothing to
+   * set); other lines stay. Absent or null: the file is not touched (an update's cleanup of an old
+   * join script leaves it to the join).
+   */
+  daemonEnv?: DaemonEnvChange | null;
+  /** Delete only: the provider's own policies the node wrote (InstallUpdates, EnableDNSRegistration), each removed; others stay. */
+  writtenPolicies?: string[];
 }
 
 export interface CleanupResult {

@@ -106,11 +106,16 @@ function Set-MeshPolicy($Policy) {
         $values[[string]$entry.name] = $entry.value
     }
     foreach ($name in $values.Keys) {
-        if ($null -eq $values[$name]) {
-            Remove-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
-        } else {
-            Set-ItemProperty -LiteralPath $PolicyKey -Name $name -Value ([string]$values[$name])
-        }
+        Set-MeshPolicyValue -Name $name -Value $values[$name]
+    }
+}
+
+function Set-MeshPolicyValue([string]$Name, $Value) {
+    # One value under the Policies key, as text; a null value is removed.
+    if ($null -eq $Value) {
+        Remove-ItemProperty -LiteralPath $PolicyKey -Name $Name -ErrorAction SilentlyContinue
+    } else {
+        Set-ItemProperty -LiteralPath $PolicyKey -Name $Name -Value ([string]$Value)
     }
 }
 

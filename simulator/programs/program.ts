@@ -28,6 +28,8 @@ export interface SimRecord {
   exposures: string[];
   /** Restarts that logged the node out (scenario service.forgetsLoginOnRestart: the first one only). */
   loginsLostOnRestart?: number;
+  /** Restart-Service calls on the Tailscale service (absent: none). */
+  serviceRestarts?: number;
 }
 
 export function emptyRecord(): SimRecord {

@@ -45,6 +45,7 @@ export function serviceCommand(host: ProgramHost, request: ServiceRequest): Serv
       break;
     case "Start-Service":
     case "Restart-Service": {
+      if (request.command === "Restart-Service") host.record.serviceRestarts = (host.record.serviceRestarts ?? 0) + 1;
       service.status = "Stopped";
       if (host.scenario.service?.startFails || service.startType === "Disabled") return { error: startFailed(request.command) };
       service.status = "Running";
