@@ -332,6 +332,7 @@ describe("checkInputs rejects, naming the property and the fix", () => {
     ["a download proxy with a query", (i) => (i.install = { proxy: { url: "http://proxy:3128?x=1" } }), "install.proxy.url", "must not contain a query"],
     ["a download proxy with a fragment", (i) => (i.install = { proxy: { url: "http://proxy:3128#x" } }), "install.proxy.url", "must not contain a query or fragment"],
     ["a download proxy with a quote", (i) => (i.install = { proxy: { url: "http://proxy':3128" } }), "install.proxy.url", "quotes"],
+    ["a download proxy with a typographic quote", (i) => (i.install = { proxy: { url: "http://\u201d:3128" } }), "install.proxy.url", "must be ASCII"],
     ["a download proxy with hostile text", (i) => (i.install = { proxy: { url: "http://$(calc):3128" } }), "install.proxy.url", "must be an http or https URL"],
     ["a download proxy user with a line break", (i) => (i.install = { proxy: { url: "http://proxy:3128", username: "svc\nx", password: "pw" } }), "install.proxy.username", "control character"],
     ["a download proxy user without password", (i) => (i.install = { proxy: { url: "http://proxy:3128", username: "svc" } }), "install.proxy.password", "is required with install.proxy.username"],

@@ -38,6 +38,8 @@ export function urlRule({ httpsOnly, allowQuery, what }: UrlRules): Rule {
 export function proxyUrlRule({ userInfo, what }: { userInfo: boolean; what: string }): Rule {
   return (value) => {
     if (WHITESPACE_OR_CONTROL.test(value) || /["'`]/.test(value)) return `must not contain spaces, quotes or control characters: ${what}`;
+    // The URL parser would turn a typographic quote in the host into an xn-- name: the URL is taken as written, ASCII.
+    if (/[^\x21-\x7e]/.test(value)) return `must be ASCII (a non-ASCII host name in its xn-- form): ${what}`;
     let url: URL;
     try {
       url = new URL(value);
