@@ -27,6 +27,15 @@ export interface ItemSecurity {
   entries: SecurityEntry[];
 }
 
+/** One web request from the host: what it asked for and through which proxy, with whose login (the password only as its SHA-256). */
+export interface WebRequest {
+  method: "GET" | "HEAD";
+  url: string;
+  proxy: string | null;
+  proxyUser: string | null;
+  proxyPasswordSha256: string | null;
+}
+
 export interface HostState {
   computerName: string;
   os: { caption: string; version: string };
@@ -80,6 +89,13 @@ export interface HostState {
   udpBindings?: { port: number; pid: number; process: string }[];
   /** Host names the host cannot reach over HTTPS (a firewall, a missing proxy). */
   unreachableHosts?: string[];
+  /**
+   * The web proxy of a company's network, the host's only way to the internet: a request to any
+   * host but those of `direct` (the company's own) that does not name `url` as its proxy cannot connect.
+   */
+  webProxy?: { url: string; direct: string[] };
+  /** Every web request a step made (Invoke-WebRequest, Invoke-RestMethod), in order. */
+  webRequests?: WebRequest[];
   /** How far the host's clock is ahead of the real time, in seconds (absent: 0). */
   clockSkewSeconds?: number;
   /** Every command line a host process was started with (native commands), for leak checks. */

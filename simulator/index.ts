@@ -22,7 +22,7 @@ export type { InteractiveRun, StepIo } from "./backend";
 export type { RealDurations } from "./backends/ts";
 export { ADMIN_ONLY, cleanHost, type HostState } from "./host-state";
 export { initialHostState } from "./initial-state";
-export { LATEST_TAILSCALE, OLD_TAILSCALE, SCENARIOS, scenarioByName, type JoinBehaviour, type Scenario } from "./scenarios";
+export { CORP_PROXY, LATEST_TAILSCALE, OLD_TAILSCALE, SCENARIOS, scenarioByName, type JoinBehaviour, type Scenario } from "./scenarios";
 export { tailnetAddressesFor } from "./programs/tailscale-texts";
 
 export interface SimulatedHostOptions {

@@ -3,6 +3,7 @@
  * so every back end of the simulated host runs it unchanged, and the lifecycle tests assert each
  * row's `expect` against whichever back end runs it.
  */
+import type { InstallProxyInput } from "../provider/node/types";
 import type { JoinFailureReason } from "../provider/scripts/catalogue";
 import { SID_ADMINISTRATORS, SID_SYSTEM, SID_USERS } from "../provider/scripts/catalogue";
 import { DEFAULT_READERS, type HostState } from "./host-state";
@@ -27,6 +28,8 @@ export interface Scenario {
     signature?: "valid" | "altered" | "other-signer";
     /** The node's install.source: "upload" = the lifecycle tests send a local MSI file (install.msiFile). */
     source?: "upload";
+    /** The node's install.proxy (the lifecycle tests set it when given). */
+    proxy?: InstallProxyInput;
   };
   service?: {
     startFails?: boolean;
@@ -79,6 +82,8 @@ export const LATEST_TAILSCALE = "1.90.6";
 /** What OpenSSH tells a session about its client (SSH_CLIENT: address, client port, server port). */
 export const SSH_CLIENT = "192.168.50.10 50022 22";
 export const OLD_TAILSCALE = "1.62.1";
+/** The web proxy of the company network the proxy rows put the host in. */
+export const CORP_PROXY = "http://proxy.corp.example:3128";
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -233,6 +238,21 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "The host cannot reach the control server (a firewall): create fails at the probe, naming the check and what to do; nothing changes.",
     host: { unreachableHosts: ["headscale.example.com"] },
     expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "the host is not ready: reach-control-server" },
+  },
+  {
+    name: "internet-through-proxy",
+    description:
+      "The host reaches the internet only through the company's web proxy, which asks for a login (the control server is the company's own): install.proxy takes the packages check and the MSI download through it (-Proxy, -ProxyCredential built on the host) and the node joins.",
+    host: { webProxy: { url: CORP_PROXY, direct: ["headscale.example.com"] } },
+    installer: { proxy: { url: CORP_PROXY, username: "CORP\\svc-mesh", password: "proxy-login-of-svc-mesh" } },
+    join: ["joined"],
+    expect: { state: "joined", tailscaleVersion: LATEST_TAILSCALE, joinScriptLeft: false },
+  },
+  {
+    name: "internet-through-proxy-not-given",
+    description: "The host reaches the internet only through the company's web proxy and install.proxy is not set: create fails at the probe naming the check and install.proxy; nothing changes.",
+    host: { webProxy: { url: CORP_PROXY, direct: ["headscale.example.com"] } },
+    expect: { state: "failed", reason: "host-not-ready", joinScriptLeft: false, error: "the host is not ready: reach-packages", messages: ["install.proxy"] },
   },
   {
     name: "ssh-late",

@@ -33,9 +33,11 @@ const policy = z.object({
   policyValues: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), value: nullableText })),
 });
 
-const daemonEnv = z
-  .object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) })
-  .nullable();
+/** The node's keys of the daemon's environment file: set by the join, removed by it or by delete. */
+const daemonEnv = z.object({ path: windowsPath, set: z.array(z.object({ name: z.string().regex(/^[A-Z_]+$/), value: z.string() })), remove: z.array(z.string().regex(/^[A-Z_]+$/)) });
+
+/** install.proxy as the install step and the packages check get it; null: no proxy. */
+const webProxy = z.object({ url: z.string().url(), username: z.string().min(1).optional(), password: z.string().min(1).optional() }).nullable();
 
 const SCHEMAS = {
   probe: z.object({
@@ -46,15 +48,16 @@ const SCHEMAS = {
     tailscaleStatePath: windowsPath,
     checks: z
       .object({
-        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url() })),
+        urls: z.array(z.object({ id: z.enum(["reach-packages", "reach-control-server"]), url: z.string().url(), proxy: webProxy.optional() })),
         timeoutSeconds: z.number().int().min(1),
       })
       .nullable()
       .optional(),
   }),
   install: z.object({
-    // Every install option the node declares travels as text or null (catalogue InstallFields).
+    // Every install option the node declares travels as text or null (catalogue InstallFields), the proxy as an object.
     ...Object.fromEntries(Object.keys(INSTALL.fields).filter((name) => name !== "method").map((name) => [name, nullableText.optional()])),
+    proxy: webProxy.optional(),
     method: z.enum(["msi", "winget"]),
     loginServer: nullableText,
     stateDir: windowsPath,
@@ -64,7 +67,7 @@ const SCHEMAS = {
   append: z.object({ path: windowsPath, offset: z.number().int().min(0), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }),
   join: z.object({
     policy,
-    daemonEnv,
+    daemonEnv: daemonEnv.nullable(),
     acceptRoutes: z.boolean(),
     upArgs: z.array(z.string()),
     authKey: z.string().min(1),
@@ -81,7 +84,7 @@ const SCHEMAS = {
   }),
   configure: z.object({
     policy,
-    daemonEnv,
+    daemonEnv: daemonEnv.nullable(),
     daemonWaitSeconds: z.number().int().min(0),
     stateDir: windowsPath,
   }),
@@ -90,6 +93,8 @@ const SCHEMAS = {
     stateDir: windowsPath,
     logout: z.boolean(),
     uninstall: z.boolean(),
+    daemonEnv: daemonEnv.nullable().optional(),
+    writtenPolicies: z.array(z.string().regex(/^[A-Za-z]+$/)).optional(),
   }),
 } satisfies Record<StepName, z.ZodType>;
 

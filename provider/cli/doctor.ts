@@ -8,7 +8,7 @@ import { overlayFromCommandLine, validated, withSecrets } from "./assemble";
 import { runCommand } from "./command";
 import { EXIT, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
-import { readSecrets } from "./secrets";
+import { INSTALL_SECRETS, readSecrets } from "./secrets";
 import { NOT_NEEDED_TO_CONNECT } from "./status";
 import { locateTarget } from "./target";
 
@@ -17,7 +17,7 @@ const MARKS: Record<HostCheck["status"], string> = { pass: "ok  ", warn: "WARN",
 export function doctorCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("doctor", flags, io, async (scope) => {
     const { reporter } = scope;
-    const secrets = await readSecrets(flags, io, ["install.msiUrl"]);
+    const secrets = await readSecrets(flags, io, INSTALL_SECRETS);
     const draft = withSecrets(overlayFromCommandLine(flags), secrets, io);
     scope.learnSecrets(draft);
     const inputs = validated(draft, NOT_NEEDED_TO_CONNECT);

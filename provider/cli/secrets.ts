@@ -45,6 +45,8 @@ const SECRET_LOOKING_FLAGS: { pattern: RegExp; paths: string[] }[] = [
 
 /** The control server's credentials: the commands that talk to it read whichever is given. */
 export const CONTROL_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path).filter((path) => path.startsWith("controlServer."));
+/** The install options' secrets (a signed MSI URL, the download proxy's password): the commands that install or check the downloads read them. */
+export const INSTALL_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path).filter((path) => path.startsWith("install."));
 
 /**
  * Refuses argv that tries to pass a secret as a flag value (`--auth-key tskey-...` or

@@ -11,16 +11,16 @@ import { runCommand } from "./command";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./io";
 import type { CommandFlags } from "./options";
 import { exitCodeOf, nodeLines, nodeReport } from "./render";
-import { CONTROL_SECRETS, readSecrets } from "./secrets";
+import { CONTROL_SECRETS, INSTALL_SECRETS, readSecrets } from "./secrets";
 import { writeRecord } from "./state";
 import { currentOutputs, locateTarget, recordedInputs } from "./target";
 
 /**
- * Properties status and remove may go without: they never join, and without the control server's
- * credential they just do not ask it (the state file never holds one). Nor do they install: the
- * recorded install.msiFile may be gone from this machine since.
+ * Properties status and remove may go without: they never join or install, and without the control
+ * server's credential they just do not ask it (the state file never holds one). The recorded
+ * install.msiFile may be gone from this machine since.
  */
-export const NOT_NEEDED_TO_CONNECT = ["authKey", ...CONTROL_SECRETS, "install.msiFile"];
+export const NOT_NEEDED_TO_CONNECT = ["authKey", ...INSTALL_SECRETS, ...CONTROL_SECRETS, "install.msiFile"];
 
 export function statusCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("status", flags, io, async (scope) => {

@@ -23,8 +23,12 @@ const WEB_CHECK_SECONDS = 10;
 /** What the host must reach for these inputs: the packages (an MSI install) and the control server. */
 export function checkSettings(inputs: DefaultedInputs): CheckSettings {
   const urls: CheckSettings["urls"] = [];
-  if (inputs.install.method === "msi") urls.push({ id: "reach-packages", url: inputs.install.msiUrl ? withoutCredentials(inputs.install.msiUrl) : PACKAGES_URL });
-  urls.push({ id: "reach-control-server", url: inputs.loginServer ?? TAILSCALE_CONTROL_URL });
+  if (inputs.install.method === "msi") {
+    // Through the proxy the install step downloads through: that is the path the packages come by.
+    const url = inputs.install.msiUrl ? withoutCredentials(inputs.install.msiUrl) : PACKAGES_URL;
+    urls.push({ id: "reach-packages", url, proxy: inputs.install.proxy ?? null });
+  }
+  urls.push({ id: "reach-control-server", url: inputs.loginServer ?? TAILSCALE_CONTROL_URL, proxy: null });
   return { urls, timeoutSeconds: WEB_CHECK_SECONDS };
 }
 

@@ -99,8 +99,9 @@ export function forcedInputs(policies: Readonly<Record<string, string>>): string
 /**
  * The provider's own policy values for the join step: one per input that is set, and a removal
  * (value null) for one the previous operation wrote and the inputs no longer set. Others are untouched.
+ * With no inputs: every one the previous operation wrote, to remove (delete).
  */
-export function writtenPolicyValues(inputs: NodeInputs, previous?: Partial<NodeInputs>): PolicyValue[] {
+export function writtenPolicyValues(inputs: Partial<NodeInputs>, previous?: Partial<NodeInputs>): PolicyValue[] {
   const values: PolicyValue[] = [];
   for (const { name, input, valueOf } of WRITTEN_POLICIES) {
     if (inputs[input] !== undefined) values.push({ name, value: valueOf(inputs[input]) });

@@ -1,7 +1,8 @@
 /**
  * delete (pulumi destroy): remove every secret the provider left on the host (join script, key
- * files) and expire a minted key a pending join script still held; log out, uninstall and remove
- * the node from the control server only when the inputs ask for it.
+ * files), the daemon's environment keys and the system policies the node wrote, and expire a minted
+ * key a pending join script still held; log out, uninstall and remove the node from the control
+ * server only when the inputs ask for it.
  */
 import { MeshError } from "../common/errors";
 import { Redactor } from "../common/redact";
@@ -9,6 +10,8 @@ import { DEFAULT_STATE_DIR, type CleanupResult } from "../scripts/catalogue";
 import { controlClientFor, expireKey, hasCredential, removeNode } from "./control";
 import { secretsOf, withDefaults } from "../node";
 import { connectionSettings } from "./connection-settings";
+import { daemonEnvChange } from "./daemon-env";
+import { writtenPolicyValues } from "./policies";
 import type { NodeOutputs } from "../node/types";
 import { withOperation, type OperationOptions } from "./operation";
 
@@ -34,6 +37,9 @@ export async function deleteNode(previous: NodeOutputs, options: OperationOption
       stateDir: DEFAULT_STATE_DIR,
       logout: inputs.onDelete.logout,
       uninstall: inputs.onDelete.uninstall,
+      // What the node's last outputs say it wrote, and nothing else: as if its inputs were all unset.
+      daemonEnv: daemonEnvChange({}, previous),
+      writtenPolicies: writtenPolicyValues({}, previous).map((policy) => policy.name),
     });
     for (const message of result.messages) op.log(message);
     op.log(result.removed.length ? `removed ${result.removed.join(", ")}` : "nothing of ours left on the host");

@@ -51,6 +51,7 @@ export function relationFailures(raw: unknown): CheckFailure[] {
     }
   }
   failures.push(...needsControlServer(raw));
+  if (isRecord(raw.install) && isRecord(raw.install.proxy)) failures.push(...proxyLoginFailures(raw.install.proxy, "install.proxy"));
   failures.push(...nodeOptionFailures(raw));
   failures.push(...installFailures(raw));
 
@@ -128,6 +129,13 @@ function authFailures(ssh: Record<string, unknown>, path: string): CheckFailure[
     });
   }
   return failures;
+}
+
+/** A proxy's login is a pair: the host builds one credential from both, and neither means anything alone. */
+function proxyLoginFailures(proxy: Record<string, unknown>, path: string): CheckFailure[] {
+  if (given(proxy.username) === given(proxy.password)) return [];
+  const [missing, present] = given(proxy.username) ? ["password", "username"] : ["username", "password"];
+  return [{ property: `${path}.${missing}`, reason: `is required with ${path}.${present}: the proxy's login is the two together; set both, or neither for a proxy without a login` }];
 }
 
 /** The longest the join step can run with these inputs, or undefined while a value is unknown or invalid. */

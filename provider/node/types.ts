@@ -100,6 +100,18 @@ export interface InstallInput {
   msiFile?: string;
   /** The MSI's SHA-256 (64 hexadecimal digits). A package with any other hash never runs: the install fails naming both hashes (a downloaded one is deleted, an `msiFile` is never sent). */
   sha256?: string;
+  /** The web proxy the host downloads the MSI (and the package index) through; only with method `msi`. */
+  proxy?: InstallProxyInput;
+}
+
+/** The web proxy the host downloads Tailscale through (Invoke-WebRequest's -Proxy and -ProxyCredential). */
+export interface InstallProxyInput {
+  /** The proxy's URL, e.g. `http://proxy.example.com:3128`. */
+  url: string;
+  /** The account the proxy asks for; with `password`. */
+  username?: string;
+  /** The password of `username`. Sent to the host as data only, never on a command line. */
+  password?: string;
 }
 
 /** A control-server API the provider talks to directly. */

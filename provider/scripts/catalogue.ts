@@ -7,11 +7,10 @@
  * turned into code text.
  */
 
-import type { MsiArch } from "../install-media";
-import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
 import type { ConfigureParams, ConfigureResult } from "./configure-step";
-import type { TailscalePrefs } from "./tailscale-prefs";
+import type { AppendParams, AppendResult, InstallParams, InstallResult, StageParams, StageResult } from "./install-steps";
+import type { ProbeParams, ProbeResult } from "./probe-step";
 
 export type StepName = "probe" | "stage" | "append" | "install" | "join" | "configure" | "cleanup";
 
@@ -52,27 +51,16 @@ export const DAEMON_WAIT_SECONDS = 30;
 
 export * from "./failure-rules";
 export type * from "./configure-step";
+export type * from "./install-steps";
+export type * from "./probe-step";
 export * from "./tailscale-prefs";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
- * probe    changes nothing.
- * stage    takes <stateDir> over, as join does (step 1), and removes every <stateDir>\upload-*.msi (what an
- *          interrupted upload left): the provider then sends a file into <stateDir> (SFTP or the step channel).
- * append   one chunk of a file sent over the step channel (the server offers no SFTP): at offset 0 creates
- *          or empties <path>; fails unless <path> holds exactly <offset> bytes; appends the chunk's bytes.
- * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi,
- *          or, with `upload`, checks the file the provider sent (present, its size, its SHA-256; otherwise
- *          failed, that file deleted unrun) and moves it to <stateDir>\tailscale-setup.msi;
- *          refuses it (failed, the MSI deleted) when install.sha256 is given and differs, or when its
- *          Authenticode signature is not Valid by TAILSCALE_SIGNER; then runs
- *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
- *          TS_NOLAUNCH=1 [TS_LOGINURL=<url>]`; exit 0 or 3010 = installed (service Running, Automatic),
- *          then the MSI and the log are deleted; any other exit code = failed, the MSI is deleted and the
- *          log kept (its tail is returned). winget: `winget install --id Tailscale.Tailscale --source winget
- *          --silent --accept-package-agreements --accept-source-agreements [--version <v>]`; no winget = failed.
+ * probe    changes nothing (probe-step.ts).
+ * stage, append, install: install-steps.ts.
  * join     1. takes <stateDir> over (folders.ps1): created when missing; owner Administrators and a
  *             protected DACL of exactly Administrators and SYSTEM, set with Set-Acl and read back; an
  *             item inside that another account owns or may change fails the step, naming it; then
@@ -101,126 +89,12 @@ export * from "./tailscale-prefs";
  *             or the write or move fails (disk full, folder not writable), removes the staged copy and
  *             returns failed/join-script-unwritable with the reason (no file with the key left).
  * configure (a joined node's own policies and daemon environment, no `tailscale up`): configure-step.ts.
- * cleanup  removes the join script and every <stateDir>\authkey-*.txt; logout/uninstall when asked;
- *          removes <stateDir> when it is empty.
+ * cleanup  removes the join script and every <stateDir>\authkey-*.txt; removes each of writtenPolicies
+ *          that is set under HKLM:\SOFTWARE\Policies\Tailscale; when the environment file holds a key of
+ *          daemonEnv.remove, takes <stateDir> over and applies daemonEnv as the join does (2b); then
+ *          logout/uninstall when asked; restarts the service (so tailscaled reads its environment again)
+ *          when the file changed and Tailscale is still installed; removes <stateDir> when it is empty.
  */
-
-// ---------------------------------------------------------------- probe (read-only)
-
-export interface ProbeParams {
-  joinScriptPath: string;
-  stateDir: string;
-  /** System policies to read (Policies key first, then "Tailscale IPN"): those that concern the inputs. */
-  policyNames: string[];
-  /** The daemon's environment file (DAEMON_ENV_FILE). */
-  daemonEnvPath: string;
-  /** The daemon's state file (TAILSCALE_STATE_FILE), of which only the preferences are read. */
-  tailscaleStatePath: string;
-  /** Run the doctor's checks too (checks.ps1); absent or null: the passive probe of a refresh. */
-  checks?: CheckSettings | null;
-}
-
-/** What the checks need: the addresses the host must reach (bounded HEAD requests) and their time limit. */
-export interface CheckSettings {
-  urls: { id: "reach-packages" | "reach-control-server"; url: string }[];
-  timeoutSeconds: number;
-}
-
-/** One check of the doctor: what was seen, and what to do when it is not a pass. */
-export interface HostCheck {
-  id: string;
-  status: "pass" | "warn" | "fail";
-  seen: string;
-  /** Empty for a pass. */
-  fix: string;
-}
-
-export interface ProbeResult {
-  /** The doctor's checks, when the probe was asked for them (else null). */
-  checks?: HostCheck[] | null;
-  computerName: string;
-  os: { caption: string; version: string };
-  powershellVersion: string;
-  isAdmin: boolean;
-  /** The MSI for this host (PROCESSOR_ARCHITEW6432, else PROCESSOR_ARCHITECTURE: ARM64, x86, else amd64). */
-  arch: MsiArch;
-  tailscale: { installed: boolean; version: string | null };
-  service: { status: string; startType: string } | null;
-  /** Effective policy values (Policies key first, then "Tailscale IPN"). */
-  policy: { loginUrl: string | null; unattendedMode: string | null; hostname: string | null };
-  /** Each of ProbeParams.policyNames that is set, with its value as text. */
-  systemPolicies: Record<string, string>;
-  /**
-   * The daemon's environment file: each KEY of its KEY=VALUE lines -> the SHA-256 (lowercase hex) of
-   * the UTF-8 VALUE, so that a proxy password never leaves the host; empty when there is no file.
-   */
-  daemonEnv: Record<string, string>;
-  /** The node's preferences from the daemon's state file; null without one, or without a current profile. */
-  prefs: TailscalePrefs | null;
-  joinScriptPresent: boolean;
-  /** Key files left in the state directory (should always be empty). */
-  keyFiles: string[];
-  /** The Tailscale adapter's addresses in 100.64.0.0/10 (and fd7a:115c:a1e0::/48). */
-  tailscaleIps: string[];
-  wingetAvailable: boolean;
-}
-
-// ---------------------------------------------------------------- install
-
-/**
- * Every field of the node's `install` input but the method, as declared (provider/node/spec), null
- * when unset: version (null = latest stable), msiUrl (null = pkgs.tailscale.com for the version and
- * the host's architecture), and whatever install option is declared next. Optional here so that a
- * script reading a newer field tolerates an older sender; the provider always sends them all.
- */
-export type InstallFields = { [K in Exclude<keyof InstallInput, "method">]?: InstallInput[K] | null };
-
-/** An MSI the provider sent into the state directory (install.source "upload"): where, and what it must be. */
-export interface UploadedMsi {
-  /** <stateDir>\upload-<random>.msi */
-  path: string;
-  size: number;
-  /** SHA-256 as the provider computed it (hex, either case). */
-  sha256: string;
-}
-
-export type InstallParams = InstallFields & {
-  method: "msi" | "winget";
-  loginServer: string | null;
-  stateDir: string;
-  /** Set when the provider sent the MSI; null or absent: it is downloaded on the host. */
-  upload?: UploadedMsi | null;
-};
-
-// ---------------------------------------------------------------- stage
-
-export interface StageParams {
-  stateDir: string;
-}
-
-export interface StageResult {
-  /** Files an interrupted upload had left, now removed. */
-  removed: string[];
-}
-
-// ---------------------------------------------------------------- append
-
-export interface AppendParams {
-  path: string;
-  /** Where the chunk goes: the bytes the file must already hold. */
-  offset: number;
-  /** The chunk's bytes, base64. */
-  data: string;
-}
-
-export interface AppendResult {
-  /** The file's length after the chunk. */
-  length: number;
-}
-
-export type InstallResult =
-  | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }
-  | { outcome: "failed"; exitCode: number | null; message: string; logTail: string };
 
 // ---------------------------------------------------------------- join (configure + retries + script)
 
@@ -327,6 +201,14 @@ export interface CleanupParams {
   /** Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does). */
   logout: boolean;
   uninstall: boolean;
+  /**
+   * Delete only: the keys of the daemon's environment file the node wrote, to take out (nothing to
+   * set); other lines stay. Absent or null: the file is not touched (an update's cleanup of an old
+   * join script leaves it to the join).
+   */
+  daemonEnv?: DaemonEnvChange | null;
+  /** Delete only: the provider's own policies the node wrote (InstallUpdates, EnableDNSRegistration), each removed; others stay. */
+  writtenPolicies?: string[];
 }
 
 export interface CleanupResult {

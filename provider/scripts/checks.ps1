@@ -21,7 +21,9 @@ function Get-MeshWebCheck($Target, [int]$TimeoutSeconds) {
     # A bounded HEAD request from the host itself; its Date header gives the clock's skew.
     $hostName = ([uri]$Target.url).Host
     try {
-        $answer = Invoke-WebRequest -Uri $Target.url -Method Head -UseBasicParsing -TimeoutSec $TimeoutSeconds
+        # Through the proxy the host's downloads use, when the target names one (install.proxy).
+        $proxyParameters = Get-MeshProxyParameter -Settings $Target
+        $answer = Invoke-WebRequest -Uri $Target.url -Method Head -UseBasicParsing -TimeoutSec $TimeoutSeconds @proxyParameters
         $check = New-MeshCheck -Id $Target.id -Status 'pass' -Seen "$hostName answered HTTP $([int]$answer.StatusCode)" -Fix ''
         @{ check = $check; date = [string]$answer.Headers['Date'] }
     } catch {
@@ -32,7 +34,7 @@ function Get-MeshWebCheck($Target, [int]$TimeoutSeconds) {
             $check = New-MeshCheck -Id $Target.id -Status 'pass' -Seen "$hostName answered HTTP $([int]$response.StatusCode)" -Fix ''
             return @{ check = $check; date = [string]$response.Headers['Date'] }
         }
-        $check = New-MeshCheck -Id $Target.id -Status 'fail' -Seen "$hostName did not answer within $TimeoutSeconds s: $($_.Exception.Message)" -Fix "let the host reach $hostName over HTTPS (firewall, proxy: a proxy for tailscaled goes in %ProgramData%\Tailscale\tailscaled-env.txt)"
+        $check = New-MeshCheck -Id $Target.id -Status 'fail' -Seen "$hostName did not answer within $TimeoutSeconds s: $($_.Exception.Message)" -Fix "let the host reach $hostName over HTTPS (firewall, proxy: install.proxy for the host's downloads, daemon.httpsProxy for tailscaled)"
         @{ check = $check; date = '' }
     }
 }

@@ -1,4 +1,5 @@
-# cleanup: removes what the provider left on the host; logs out and uninstalls when asked.
+# cleanup: removes what the provider left on the host (secrets, and on delete the policies and daemon
+# environment keys the node wrote); logs out and uninstalls when asked.
 $removed = New-Object System.Collections.ArrayList
 $messages = New-Object System.Collections.ArrayList
 
@@ -9,6 +10,27 @@ if (Test-Path -LiteralPath $Params.joinScriptPath -PathType Leaf) {
 foreach ($keyFile in @(Get-MeshKeyFile -StateDir $Params.stateDir)) {
     Remove-Item -LiteralPath $keyFile -Force
     $null = $removed.Add($keyFile)
+}
+
+# On delete, what the node wrote besides, and nothing else: its own policies and its keys of the
+# daemon's environment file (an update's cleanup of an old join script sends neither).
+$writtenPolicies = @()
+$entry = $Params.PSObject.Properties['writtenPolicies']
+if ($null -ne $entry -and $null -ne $entry.Value) { $writtenPolicies = @($entry.Value) }
+foreach ($name in $writtenPolicies) {
+    if (Set-MeshPolicyValue -Name $name -Value $null) { $null = $removed.Add("$PolicyKey\$name") }
+}
+$envChanged = $false
+$entry = $Params.PSObject.Properties['daemonEnv']
+if ($null -ne $entry -and $null -ne $entry.Value) {
+    $change = $entry.Value
+    $ours = @(Read-MeshEnvFile -Path $change.path | ForEach-Object { Get-MeshEnvKey -Line $_ } | Where-Object { @($change.remove) -contains $_ })
+    if ($ours.Count -gt 0) {
+        # Other lines stay: the file is rewritten as the join writes it, staged in the state directory.
+        Protect-MeshFolder -Path $Params.stateDir
+        $envChanged = Set-MeshDaemonEnvironment -Change $change -StateDir $Params.stateDir
+        $null = $removed.Add("$($change.path): $($ours -join ', ')")
+    }
 }
 
 $installed = Test-Path -LiteralPath $TailscaleExe -PathType Leaf
@@ -33,6 +55,12 @@ if ($Params.uninstall -and $installed) {
         $uninstalled = ($run.exitCode -eq 0 -or $run.exitCode -eq 3010)
         if (-not $uninstalled) { $null = $messages.Add("msiexec /x failed (exit code $($run.exitCode)): $($run.output)") }
     }
+}
+
+# tailscaled reads its environment at start only: without a restart it would keep the removed keys.
+if ($envChanged -and $installed -and -not $uninstalled) {
+    $serviceProblem = Restart-MeshService
+    if ($serviceProblem) { $null = $messages.Add("the daemon's environment changed, but the $TailscaleService service did not restart: $serviceProblem") }
 }
 
 # The state directory goes only when nothing else is in it (a log a person may want stays).

@@ -78,6 +78,25 @@ function Protect-MeshSecret([string]$Text, [string]$Secret) {
     $Text.Replace($Secret, $Redacted)
 }
 
+function Get-MeshProxyParameter($Settings) {
+    # -Proxy and -ProxyCredential for Invoke-WebRequest and Invoke-RestMethod, to splat; none when
+    # $Settings has no proxy. The credential is built here from data, so the password is never text of
+    # a command.
+    $parameters = @{}
+    $entry = $Settings.PSObject.Properties['proxy']
+    if ($null -eq $entry -or $null -eq $entry.Value) { return $parameters }
+    $proxy = $entry.Value
+    $parameters['Proxy'] = [uri][string]$proxy.url
+    $user = $proxy.PSObject.Properties['username']
+    if ($null -ne $user -and $user.Value) {
+        $password = New-Object System.Security.SecureString
+        foreach ($character in ([string]$proxy.password).ToCharArray()) { $password.AppendChar($character) }
+        $password.MakeReadOnly()
+        $parameters['ProxyCredential'] = New-Object System.Management.Automation.PSCredential -ArgumentList ([string]$user.Value), $password
+    }
+    $parameters
+}
+
 function Set-MeshPolicy($Policy) {
     # Tailscale reads these at service start; a null value is removed rather than left behind.
     # Returns the names of the values it changed.
@@ -88,16 +107,21 @@ function Set-MeshPolicy($Policy) {
         $values[[string]$entry.name] = $entry.value
     }
     foreach ($name in $values.Keys) {
-        $item = Get-ItemProperty -LiteralPath $PolicyKey -Name $name -ErrorAction SilentlyContinue
-        if ($null -eq $values[$name]) {
-            if ($null -eq $item) { continue }
-            Remove-ItemProperty -LiteralPath $PolicyKey -Name $name
-        } else {
-            if ($null -ne $item -and $item.$name -is [string] -and $item.$name -ceq [string]$values[$name]) { continue }
-            Set-ItemProperty -LiteralPath $PolicyKey -Name $name -Value ([string]$values[$name])
-        }
-        $name
+        if (Set-MeshPolicyValue -Name $name -Value $values[$name]) { $name }
     }
+}
+
+function Set-MeshPolicyValue([string]$Name, $Value) {
+    # One value under the Policies key, as text; a null value is removed. True when it changed.
+    $item = Get-ItemProperty -LiteralPath $PolicyKey -Name $Name -ErrorAction SilentlyContinue
+    if ($null -eq $Value) {
+        if ($null -eq $item) { return $false }
+        Remove-ItemProperty -LiteralPath $PolicyKey -Name $Name
+        return $true
+    }
+    if ($null -ne $item -and $item.$Name -is [string] -and $item.$Name -ceq [string]$Value) { return $false }
+    Set-ItemProperty -LiteralPath $PolicyKey -Name $Name -Value ([string]$Value)
+    $true
 }
 
 function Get-MeshPolicyValue([string]$Name) {

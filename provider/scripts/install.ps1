@@ -39,6 +39,8 @@ if ($sent -and $sent.Value) { $upload = $sent.Value }
 $origin = 'downloaded'
 if ($upload) { $origin = 'uploaded' }
 $url = $Params.msiUrl
+# install.proxy: the host may reach the internet only through a web proxy.
+$proxyParameters = Get-MeshProxyParameter -Settings $Params
 if (-not $url -and -not $upload) {
     # Older Windows PowerShell offers only TLS 1.0 by default; pkgs.tailscale.com needs 1.2.
     [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
@@ -52,7 +54,7 @@ if (-not $url -and -not $upload) {
     if ($Params.version) {
         $url = "https://pkgs.tailscale.com/stable/tailscale-setup-$($Params.version)-$arch.msi"
     } else {
-        $index = Invoke-RestMethod -Uri 'https://pkgs.tailscale.com/stable/?mode=json&os=windows' -UseBasicParsing
+        $index = Invoke-RestMethod -Uri 'https://pkgs.tailscale.com/stable/?mode=json&os=windows' -UseBasicParsing @proxyParameters
         $url = 'https://pkgs.tailscale.com/stable/' + $index.MSIs.$arch
     }
 }
@@ -69,7 +71,7 @@ try {
         Move-Item -LiteralPath $upload.path -Destination $msiPath -Force
     } else {
         Write-MeshProgress "downloading $url"
-        Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing
+        Invoke-WebRequest -Uri $url -OutFile $msiPath -UseBasicParsing @proxyParameters
     }
     # install.sha256 pins the package: any other download (a wrong version, a tampered mirror) never runs.
     $pinned = $Params.PSObject.Properties['sha256']

@@ -11,6 +11,8 @@ import type { HostState } from "../host-state";
 import { LATEST_TAILSCALE, type Scenario } from "../scenarios";
 
 export const PKGS_STABLE_URL = "https://pkgs.tailscale.com/stable/";
+/** The stable index install.ps1 reads (Invoke-RestMethod) when no version is pinned. */
+export const PKGS_INDEX_URL = `${PKGS_STABLE_URL}?mode=json&os=windows`;
 
 /** The architectures Tailscale publishes an MSI for, as the index names them. */
 export const MSI_ARCHITECTURES = ["amd64", "arm64", "x86"] as const;

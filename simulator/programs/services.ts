@@ -45,13 +45,11 @@ export function serviceCommand(host: ProgramHost, request: ServiceRequest): Serv
       break;
     case "Start-Service":
     case "Restart-Service": {
+      if (request.command === "Restart-Service") host.record.serviceRestarts = (host.record.serviceRestarts ?? 0) + 1;
       service.status = "Stopped";
       if (host.scenario.service?.startFails || service.startType === "Disabled") return { error: startFailed(request.command) };
       service.status = "Running";
-      if (request.command === "Restart-Service") {
-        host.record.serviceRestarts = (host.record.serviceRestarts ?? 0) + 1;
-        loseLoginOnce(host);
-      }
+      if (request.command === "Restart-Service") loseLoginOnce(host);
       const starting = host.scenario.service?.pipeAfterSeconds;
       if (starting) host.state.tailscale.startingSeconds = starting;
       else delete host.state.tailscale.startingSeconds;

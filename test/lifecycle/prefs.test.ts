@@ -96,6 +96,7 @@ function probe(prefs: TailscalePrefs | null): ProbeResult {
     os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
     powershellVersion: "5.1.20348.2582",
     isAdmin: true,
+    arch: "amd64",
     tailscale: { installed: true, version: "1.90.6" },
     service: { status: "Running", startType: "Automatic" },
     policy: { loginUrl: "https://hs.example.com", unattendedMode: "always", hostname: "win-01" },

@@ -49,6 +49,7 @@ function inputsFor(host: SimulatedWindowsHost, scenario: Scenario): NodeInputs {
       version: LATEST_TAILSCALE,
       ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }),
       ...(scenario.installer?.source === "upload" && { source: "upload", msiFile: UPLOAD.path }),
+      ...(scenario.installer?.proxy && { proxy: scenario.installer.proxy }),
     },
     joinAttempts: 3,
     joinRetryDelaySeconds: 1,
@@ -98,6 +99,7 @@ function observable(state: HostState) {
     dirs: Object.fromEntries(Object.entries(state.dirs).map(([p, r]) => [p.toLowerCase(), sortedReaders(r)]).sort()),
     adapterIps: [...state.adapterIps].sort(),
     security: Object.fromEntries(Object.entries(state.security ?? {}).map(([p, security]) => [p.toLowerCase(), security]).sort()),
+    webRequests: state.webRequests ?? [],
   };
 }
 
@@ -152,6 +154,14 @@ describe.each(backends)("lifecycle on the %s back end", (backend) => {
       expect(keyFiles(afterCreate)).toEqual([]);
       for (const line of afterCreate.processLog) expectNoLeak("a host command line", line);
       expect(Boolean(fileAt(afterCreate, JOIN_SCRIPT_PATH))).toBe(scenario.expect.joinScriptLeft);
+      if (scenario.host?.webProxy) {
+        // Every request for the packages went through install.proxy with its login (the password seen only as its hash), or none did.
+        const packageRequests = (afterCreate.webRequests ?? []).filter((request) => request.url.startsWith("https://pkgs.tailscale.com/"));
+        expect(packageRequests.length).toBeGreaterThan(0);
+        const proxy = scenario.installer?.proxy;
+        const login = proxy?.password === undefined ? null : createHash("sha256").update(proxy.password, "utf8").digest("hex");
+        for (const request of packageRequests) expect(request).toMatchObject({ proxy: proxy?.url ?? null, proxyUser: proxy?.username ?? null, proxyPasswordSha256: login });
+      }
 
       if (scenario.expect.state === "failed") {
         expect(created).toBeUndefined();

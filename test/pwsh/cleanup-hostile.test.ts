@@ -1,6 +1,6 @@
 /**
- * cleanup, and hostile values: every string parameter, full of what a shell or PowerShell would act
- * on, must arrive byte for byte and run nothing. Real pwsh on the simulated host; skipped loudly
+ * cleanup (delete's removal of what the node wrote included), and hostile values: every string
+ * parameter, full of what a shell or PowerShell would act on, must arrive byte for byte and run nothing. Real pwsh on the simulated host; skipped loudly
  * without pwsh (failed in CI).
  */
 import { createHash } from "crypto";
@@ -8,7 +8,7 @@ import { readdirSync } from "fs";
 import { join as joinPath } from "path";
 import { readJoinScriptData } from "../../provider/scripts";
 import { FAILURE_RULES, type JoinScriptData } from "../../provider/scripts/catalogue";
-import { ADMIN_ONLY } from "../../simulator/host-state";
+import { ADMIN_ONLY, DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { runStep, stepValue } from "../../simulator/backends/run-step";
@@ -67,6 +67,48 @@ describePwsh("cleanup", () => {
         "tailscale logout",
         `msiexec /x ${tailscaleUninstallEntry("").key.split("\\").pop()} /quiet /norestart /qn`,
       ]);
+    } finally {
+      await host.dispose();
+    }
+  });
+
+  test("on delete: only the node's environment keys and its own policies go; others' hostile lines and values stay byte for byte, and nothing runs", async () => {
+    const scenario = scenarioByName("clean-join-first-try");
+    const initial = initialHostState({ ...scenario, host: { tailscale: { installed: true, version: "1.90.6", service: { status: "Running", startType: "Automatic" } } } });
+    const envFile = "C:\\ProgramData\\Tailscale\\tailscaled-env.txt";
+    const oneLine = HOSTILE.replace(/[\r\n]/g, "");
+    const others = [`TS_DEBUG_MTU=${oneLine}`, `NOT A KEY ${RUN_ME}`, "PORTS=1"];
+    initial.dirs["C:\\ProgramData\\Tailscale"] = DEFAULT_READERS;
+    initial.files[envFile] = { content: [others[0], `HTTPS_PROXY=${oneLine}`, others[1], "port=41642", others[2]].map((line) => `${line}\r\n`).join(""), readers: DEFAULT_READERS };
+    initial.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"] = { InstallUpdates: HOSTILE, UseTailscaleDNSSettings: HOSTILE };
+    const host = (await createPwshBackend(scenario, initial)) as PwshHostBackend;
+    const stateDir = `C:\\ProgramData\\${HOSTILE_NAME}`;
+    try {
+      const result = await stepValue(host, "cleanup", {
+        joinScriptPath: JOIN_PATH,
+        stateDir,
+        logout: false,
+        uninstall: false,
+        daemonEnv: { path: envFile, set: [], remove: ["HTTPS_PROXY", "PORT", "TS_NO_LOGS_NO_SUPPORT"] },
+        writtenPolicies: ["InstallUpdates", "EnableDNSRegistration"],
+      });
+      expect(result).toEqual({
+        removed: ["HKLM:\\SOFTWARE\\Policies\\Tailscale\\InstallUpdates", `${envFile}: HTTPS_PROXY, port`, stateDir],
+        loggedOut: false,
+        uninstalled: false,
+        messages: [],
+      });
+      const state = await host.state();
+      expect(state.files[envFile]).toEqual({ content: others.map((line) => `${line}\r\n`).join(""), readers: ADMIN_ONLY });
+      expect(state.registry["HKLM:\\SOFTWARE\\Policies\\Tailscale"]).toEqual({ UseTailscaleDNSSettings: HOSTILE });
+      expect(state.dirs[stateDir]).toBeUndefined();
+      const record = await host.record();
+      // The daemon reads its environment at start: restarted once, and running.
+      expect(record.serviceRestarts).toBe(1);
+      expect(state.tailscale.service).toEqual({ status: "Running", startType: "Automatic" });
+      expect(Object.keys(state.files)).toEqual([envFile]);
+      expect(readdirSync(joinPath(host.dir, "cwd"))).toEqual([]);
+      expect(new Set(record.calls.map((call) => call.program))).toEqual(new Set(["icacls"]));
     } finally {
       await host.dispose();
     }

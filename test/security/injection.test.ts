@@ -28,7 +28,7 @@ import { Redactor } from "../../provider/common/redact";
 import { checkInputs } from "../../provider/node";
 import { buildJoinScript, manualCommand, readJoinScriptData } from "../../provider/scripts";
 import { DAEMON_ENV_FILE, FAILURE_RULES, POLICY_KEYS, SID_ADMINISTRATORS, TAILSCALE_EXE, type JoinScriptData } from "../../provider/scripts/catalogue";
-import { ADMIN_ONLY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
+import { ADMIN_ONLY, CORP_PROXY, LATEST_TAILSCALE, scenarioByName, type HostState } from "../../simulator";
 import { DEFAULT_READERS } from "../../simulator/host-state";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, findPwsh, type PwshHostBackend } from "../../simulator/backends/pwsh";
@@ -155,6 +155,37 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
     });
   });
 
+  describe("install.proxy", () => {
+    const accepted = (proxy: Record<string, string>) =>
+      "inputs" in checkInputs({ connection: { host: "h", password: "pw12" }, authKey: "key1", install: { proxy: { username: "svc", password: "proxy-pw", ...proxy } } });
+
+    test("a URL check() accepts is a scheme, a host name or address and a port: nothing a hostile value could act with", () => {
+      const urls = fc.oneof(
+        hostile({ long: false }),
+        hostile({ long: false }).map((value) => `http://${value}:3128`),
+        hostile({ long: false }).map((value) => `http://proxy.example.com:3128/${value}`),
+        hostile({ long: false }).map((value) => `https://proxy.example.com:${value}`),
+        hostile({ long: false }).map((value) => `http://${value}@proxy.example.com:3128`),
+      );
+      fc.assert(
+        fc.property(urls, (url) => {
+          if (accepted({ url })) expect([url, /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d*)?\/?$/.test(url)]).toEqual([url, true]);
+        }),
+        { seed: SEED, numRuns: 500 },
+      );
+    });
+
+    test("a user name check() accepts has no control character, and is otherwise taken as it is (data for the credential)", () => {
+      fc.assert(
+        fc.property(hostile(), (username) => {
+          const ok = accepted({ url: "http://proxy.example.com:3128", username });
+          expect([username, ok]).toEqual([username, username.trim() !== "" && username === username.trim() && !/[\u0000-\u001f\u007f-\u009f]/.test(username)]);
+        }),
+        { seed: SEED, numRuns: 300 },
+      );
+    });
+  });
+
   describe("the transport", () => {
     test("any params cross SSH byte for byte, and the command line never changes", async () => {
       const fixture = new Fixture();
@@ -250,6 +281,8 @@ describe(`injection (fast-check seed ${SEED}; set MESH_FC_SEED to change it)`, (
         policyValue: hostileTemplate(),
         policyName: hostileTemplate({ long: false }),
         daemonEnvValue: hostileTemplate(),
+        proxyUser: hostileTemplate(),
+        proxyPassword: hostileTemplate(),
       });
       let batchNumber = 0;
       await fc.assert(
@@ -281,6 +314,8 @@ interface Drawn {
   policyValue: string;
   policyName: string;
   daemonEnvValue: string;
+  proxyUser: string;
+  proxyPassword: string;
 }
 
 /** A simulated host for the daemon-unreachable story (a person joins interactively); Tailscale installed or not. */
@@ -314,7 +349,13 @@ async function stepsWithHostileValues(drawn: Drawn): Promise<void> {
     state.files[leftover] = { content: "# left over", readers: [...ADMIN_ONLY] };
   });
   try {
-    expect(await stepValue(host, "install", { method: "msi", version: null, msiUrl: null, loginServer: installLoginServer, stateDir })).toMatchObject({ outcome: "installed" });
+    // The download proxy's login becomes a PSCredential on the host, its user and password whole (the record keeps the password's hash).
+    const proxy = { url: CORP_PROXY, username: drawn.proxyUser, password: drawn.proxyPassword };
+    expect(await stepValue(host, "install", { method: "msi", version: null, msiUrl: null, proxy, loginServer: installLoginServer, stateDir })).toMatchObject({ outcome: "installed" });
+    expect((await host.state()).webRequests?.map((request) => [request.proxy, request.proxyUser, request.proxyPasswordSha256])).toEqual([
+      [CORP_PROXY, drawn.proxyUser, sha256(drawn.proxyPassword)],
+      [CORP_PROXY, drawn.proxyUser, sha256(drawn.proxyPassword)],
+    ]);
     // A version or MSI URL no URL can hold fails the download, or is fetched: either way it runs nothing.
     for (const source of [{ version: drawn.installSource, msiUrl: null }, { version: null, msiUrl: `https://mirror.example.com/${drawn.installSource}.msi` }]) {
       expect((await runStep(host, "install", { method: "msi", loginServer: null, stateDir, ...source })).envelope).toBeDefined();

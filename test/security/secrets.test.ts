@@ -24,13 +24,13 @@ import { deleteNode } from "../../provider/lifecycle/remove";
 import { SECRET_OUTPUTS } from "../../provider/pulumi/resource";
 import { readJoinScriptData } from "../../provider/scripts";
 import { ADMIN_ONLY, LATEST_TAILSCALE, SCENARIOS, SimulatedWindowsHost, scenarioByName, type HostState, type Scenario } from "../../simulator";
-import type { ControlServerInput } from "../../provider/node/types";
+import type { ControlServerInput, InstallProxyInput } from "../../provider/node/types";
 import { SimulatedHeadscale } from "../../simulator/headscale-api";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 import { initialHostState } from "../../simulator/initial-state";
 import { createPwshBackend, type PwshHostBackend } from "../../simulator/backends/pwsh";
 import { stepValue } from "../../simulator/backends/run-step";
-import { DAEMON_ENV_FILE, FAILURE_RULES, type DaemonEnvChange } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, FAILURE_RULES, type CheckSettings, type DaemonEnvChange } from "../../provider/scripts/catalogue";
 import { fileAt, JOIN_SCRIPT_PATH, keyFilesOf, Log, STATE_DIR } from "../faults/harness";
 import { allSentinels, encryptOpenSshKey, LeakScan, privateKeySecret, secretNamed, SENTINELS, type Secret } from "../support/sentinels";
 import { toolsPresent } from "../support/tools";
@@ -93,6 +93,7 @@ function issuedSecret(name: string, value: string): Secret {
 
 /** A simulated host with sentinel credentials, and a control server that knows the sentinel credential. */
 interface Setup {
+  scenario: Scenario;
   host: SimulatedWindowsHost;
   control: ControlUnderTest;
   auth: Auth;
@@ -108,6 +109,7 @@ async function setUp(scenario: Scenario, auth: Auth, backend: "ts" | "pwsh" = "t
   const secrets = [...allSentinels(), privateKeySecret("privateKey", encryptedKey), privateKeySecret("the decrypted privateKey", host.clientPrivateKey)];
   const scan = LeakScan.of(secrets);
   return {
+    scenario,
     host,
     control,
     auth,
@@ -127,6 +129,11 @@ const SIGNED_MSI_URL = `https://mirror.example.com/tailscale/tailscale-setup-${L
 /** The daemon's proxy with its login: only the daemon's environment file on the host (admin-only) may hold it. */
 const DAEMON_PROXY_URL = `http://ops:${SENTINELS.daemonProxyPassword}@proxy.example.com:3128`;
 
+/** The row's download proxy with the sentinel as its password: only the install step and the packages check may carry it, to the host. */
+function installProxyOf(scenario: Scenario): InstallProxyInput | undefined {
+  return scenario.installer?.proxy && { ...scenario.installer.proxy, password: SENTINELS.installProxyPassword };
+}
+
 function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInputs> = {}): NodeInputs {
   const { host, control, auth, encryptedKey } = setup;
   const credentials = auth === "password" ? { password: SENTINELS.password } : { privateKey: encryptedKey, privateKeyPassword: SENTINELS.passphrase };
@@ -136,7 +143,13 @@ function inputsFor(setup: Setup, scenario: Scenario, overrides: Partial<NodeInpu
     loginServer: "https://headscale.example.com",
     hostname: "win-01",
     advertiseTags: ["tag:windows"],
-    install: { method: "msi", version: LATEST_TAILSCALE, msiUrl: SIGNED_MSI_URL, ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }) },
+    install: {
+      method: "msi",
+      version: LATEST_TAILSCALE,
+      msiUrl: SIGNED_MSI_URL,
+      ...(scenario.installer?.pinnedSha256 && { sha256: scenario.installer.pinnedSha256 }),
+      ...(scenario.installer?.proxy && { proxy: installProxyOf(scenario) }),
+    },
     daemon: { httpsProxy: DAEMON_PROXY_URL },
     controlServer: control.input,
     joinAttempts: 3,
@@ -174,10 +187,23 @@ function scanHost(setup: Setup, state: HostState, when: string): void {
     (holdsKey ? scan.without("authKey") : holdsProxy ? scan.without("daemonProxyPassword") : scan).text(`${file} (${when})`, content);
   }
   host.payloads.forEach(({ step, params }, i) => {
-    const { authKey, joinScriptText, msiUrl, daemonEnv, ...rest } = params as { authKey?: string; joinScriptText?: string; msiUrl?: string | null; daemonEnv?: DaemonEnvChange | null };
+    const { authKey, joinScriptText, msiUrl, daemonEnv, proxy, checks, ...rest } = params as {
+      authKey?: string;
+      joinScriptText?: string;
+      msiUrl?: string | null;
+      daemonEnv?: DaemonEnvChange | null;
+      proxy?: InstallProxyInput | null;
+      checks?: CheckSettings | null;
+    };
     scan.value(`payload ${i} (${step})`, rest);
-    // The daemon's proxy URL travels whole to the file that holds it, in the join step only.
-    if (daemonEnv) expect([step, daemonEnv.set]).toEqual(["join", [{ name: "HTTPS_PROXY", value: DAEMON_PROXY_URL }]]);
+    // The host downloads through the proxy itself: its login travels whole in the install step and the packages check only.
+    if (checks) scan.value(`payload ${i}'s checks (${step})`, checks.urls.map(({ proxy: _login, ...url }) => url));
+    for (const [at, given] of [["install", proxy], ...(checks?.urls ?? []).map((url) => [url.id, url.proxy] as const)] as const) {
+      if (given) expect([step, at, given]).toEqual([at === "install" ? "install" : "probe", at === "install" ? "install" : "reach-packages", installProxyOf(setup.scenario)]);
+    }
+    // The daemon's proxy URL travels whole to the file that holds it, in the join step only; delete's cleanup names only the keys it takes out.
+    if (daemonEnv && step === "cleanup") expect(daemonEnv).toEqual({ path: DAEMON_ENV_FILE, set: [], remove: ["HTTPS_PROXY"] });
+    else if (daemonEnv) expect([step, daemonEnv.set]).toEqual(["join", [{ name: "HTTPS_PROXY", value: DAEMON_PROXY_URL }]]);
     // The host downloads the MSI itself: it gets the signed URL whole, in the install step only.
     if (msiUrl !== undefined) expect([step, msiUrl]).toEqual(["install", SIGNED_MSI_URL]);
     if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.mintedKeys()]).toContain(authKey);
@@ -248,25 +274,36 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-secrets-cli-"));
   try {
     // Every way the CLI takes a secret: environment variables for one run, files for the other.
+    const proxy = installProxyOf(scenario);
     const keyFile = path.join(home, "id_ed25519");
     fs.writeFileSync(keyFile, encryptedKey, { mode: 0o600 });
-    const files = { authKey: path.join(home, "authkey"), controlSecret: path.join(home, "control-secret") };
+    const files = { authKey: path.join(home, "authkey"), controlSecret: path.join(home, "control-secret"), installProxyPassword: path.join(home, "proxy-password") };
     fs.writeFileSync(files.authKey, `${SENTINELS.authKey}\n`, { mode: 0o600 });
+    fs.writeFileSync(files.installProxyPassword, `${SENTINELS.installProxyPassword}\n`, { mode: 0o600 });
     fs.writeFileSync(files.controlSecret, `${control.secret.value}\n`, { mode: 0o600 });
     // With a password the secrets come from the environment, which status reads the control server's credential from too.
     const env: Record<string, string> =
       auth === "password"
-        ? { MESH_SSH_PASSWORD: SENTINELS.password, MESH_AUTH_KEY: SENTINELS.authKey, [control.secret.env]: control.secret.value, MESH_MSI_URL: SIGNED_MSI_URL, MESH_DAEMON_HTTPS_PROXY: DAEMON_PROXY_URL }
+        ? {
+            MESH_SSH_PASSWORD: SENTINELS.password,
+            MESH_AUTH_KEY: SENTINELS.authKey,
+            [control.secret.env]: control.secret.value,
+            MESH_MSI_URL: SIGNED_MSI_URL,
+            MESH_DAEMON_HTTPS_PROXY: DAEMON_PROXY_URL,
+            ...(proxy && { MESH_INSTALL_PROXY_PASSWORD: SENTINELS.installProxyPassword }),
+          }
         : { MESH_SSH_KEY_PASSPHRASE: SENTINELS.passphrase, MESH_MSI_URL: SIGNED_MSI_URL, MESH_DAEMON_HTTPS_PROXY: DAEMON_PROXY_URL };
     const credentialFlags = auth === "password" ? [] : ["--identity-file", keyFile];
     const controlSecretFlags = auth === "password" ? [] : [control.secret.fileFlag, files.controlSecret];
-    const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, ...controlSecretFlags];
+    const proxyPasswordFlags = auth === "password" || !proxy ? [] : ["--install-proxy-password-file", files.installProxyPassword];
+    const secretFileFlags = auth === "password" ? [] : ["--auth-key-file", files.authKey, ...controlSecretFlags, ...proxyPasswordFlags];
     const output = auth === "password" ? [] : ["--json"];
     const joinFlags = [
       "--hostname", "win-01", "--login-server", "https://headscale.example.com", "--tag", "tag:windows", "--install-version", LATEST_TAILSCALE,
       "--attempts", "3", "--retry-delay", "1", "--join-timeout", "10", "--connect-deadline", "20",
       ...(scenario.joinScriptPath === undefined ? [] : ["--join-script-path", scenario.joinScriptPath]),
       ...(scenario.installer?.pinnedSha256 === undefined ? [] : ["--install-sha256", scenario.installer.pinnedSha256]),
+      ...(proxy ? ["--install-proxy", proxy.url, "--install-proxy-user", proxy.username ?? ""] : []),
       ...control.flags,
     ];
     const cli = async (name: string, argv: string[]): Promise<CliRun> => {
@@ -282,7 +319,7 @@ async function cliStory(setup: Setup, scenario: Scenario): Promise<void> {
       scan.text(`the CLI's stderr (${name})`, result.stderr);
       for (const file of fs.readdirSync(home, { recursive: true, withFileTypes: true })) {
         const full = path.join(file.parentPath, file.name);
-        if (file.isFile() && ![keyFile, files.authKey, files.controlSecret].includes(full)) scan.text(`the CLI's file ${file.name} (${name})`, fs.readFileSync(full, "utf8"));
+        if (file.isFile() && ![keyFile, files.authKey, files.controlSecret, files.installProxyPassword].includes(full)) scan.text(`the CLI's file ${file.name} (${name})`, fs.readFileSync(full, "utf8"));
       }
       return result;
     };
@@ -389,7 +426,7 @@ describe("key files on the paths where a join does not end by itself", () => {
     };
     const host = await SimulatedWindowsHost.start({ scenario, password: SENTINELS.password, maxRealSleepMs: 60_000, realDurations: { upAttemptMs: 50, retryDelayMs: 0 } });
     const control = await startControl("headscale");
-    const setup: Setup = { host, control, auth: "password", encryptedKey: "", scan: LeakScan.of(allSentinels()), stop: async () => undefined };
+    const setup: Setup = { scenario, host, control, auth: "password", encryptedKey: "", scan: LeakScan.of(allSentinels()), stop: async () => undefined };
     const log = new Log();
     try {
       const inputs = inputsFor(setup, scenario, { joinRetryDelaySeconds: 0, joinTimeoutSeconds: 10 });

@@ -20,6 +20,8 @@ export const SENTINELS = {
   msiUrlToken: "sv=2026-01-01&sig=SENTINELmsiTOKEN6-5e8a1f",
   /** The password in the daemon's proxy URL (daemon.httpsProxy). */
   daemonProxyPassword: "SENTINELproxyPASS8-2b7d4e",
+  /** The password of the proxy the host downloads through (install.proxy.password). */
+  installProxyPassword: "Dp SENTINELdlPROXY9 'q' $r",
 } as const;
 
 export type SentinelName = keyof typeof SENTINELS;
@@ -33,6 +35,7 @@ const MARKERS: Record<SentinelName, string> = {
   oauthClientSecret: "SENTINELoauthSECRET5",
   msiUrlToken: "SENTINELmsiTOKEN6",
   daemonProxyPassword: "SENTINELproxyPASS8",
+  installProxyPassword: "SENTINELdlPROXY9",
 };
 
 /** Shortest run of a marker (or secret) that counts as a leak. */

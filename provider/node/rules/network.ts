@@ -1,5 +1,5 @@
 /**
- * Value rules for the network: URLs (control server, MSI mirror) and subnet routes in CIDR form,
+ * Value rules for the network: URLs (control server, MSI mirror, proxies) and subnet routes in CIDR form,
  * with the CIDR arithmetic they need (parsing, host bits, the normalized form, equality).
  */
 import * as net from "net";
@@ -31,23 +31,36 @@ export function urlRule({ httpsOnly, allowQuery, what }: UrlRules): Rule {
   };
 }
 
+/**
+ * A web proxy's URL: http or https, the host and port and nothing after them; a user and password
+ * only where `userInfo` allows them (the daemon's HTTPS_PROXY, kept secret), else refused.
+ */
+export function proxyUrlRule({ userInfo, what }: { userInfo: boolean; what: string }): Rule {
+  return (value) => {
+    if (WHITESPACE_OR_CONTROL.test(value) || /["'`]/.test(value)) return `must not contain spaces, quotes or control characters: ${what}`;
+    // The URL parser would turn a typographic quote in the host into an xn-- name: the URL is taken as written, ASCII.
+    if (/[^\x21-\x7e]/.test(value)) return `must be ASCII (a non-ASCII host name in its xn-- form): ${what}`;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `must be an http or https URL: ${what}`;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return `must be an http or https URL: ${what}`;
+    // The host a proxy runs on: a DNS name or an address (WHATWG URLs let $ ( ) and more through).
+    if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(url.hostname)) return `must be an http or https URL: ${what}`;
+    if (!userInfo && /^[a-z]+:\/\/[^/]*@/i.test(value)) return `must not contain a user name or password: ${what}`;
+    if (url.pathname !== "/" || /^[a-z]+:\/\/[^/]*\/./i.test(value)) return `must not have a path (nothing after the host and port): ${what}`;
+    if (value.includes("?") || value.includes("#")) return `must not contain a query or fragment: ${what}`;
+    return undefined;
+  };
+}
+
 /** The daemon's proxy (HTTPS_PROXY): http or https, with user and password when the proxy needs them (kept secret), nothing after the port. */
-export const proxyUrlProblem: Rule = (value) => {
-  const what = "the proxy tailscaled uses, e.g. http://proxy.example.com:3128 or http://user:password@proxy:8080";
-  if (WHITESPACE_OR_CONTROL.test(value) || /["'`]/.test(value)) return `must not contain spaces, quotes or control characters: ${what}`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `must be an http or https URL: ${what}`;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return `must be an http or https URL: ${what}`;
-  // The host a proxy runs on: a DNS name or an address (WHATWG URLs let $ ( ) and more through).
-  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(url.hostname)) return `must be an http or https URL: ${what}`;
-  if (url.pathname !== "/" || /^[a-z]+:\/\/[^/]*\/./i.test(value)) return `must not have a path (nothing after the host and port): ${what}`;
-  if (value.includes("?") || value.includes("#")) return `must not contain a query or fragment: ${what}`;
-  return undefined;
-};
+export const proxyUrlProblem: Rule = proxyUrlRule({
+  userInfo: true,
+  what: "the proxy tailscaled uses, e.g. http://proxy.example.com:3128 or http://user:password@proxy:8080",
+});
 
 /** A NO_PROXY entry as Go's httpproxy reads it: a host name (a leading dot matches its subdomains), an IP address or a CIDR prefix. */
 export const noProxyProblem: Rule = (value) => {

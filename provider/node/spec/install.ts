@@ -7,6 +7,7 @@ import type { EnumType, ObjectType } from "../declare";
 import { msiFileProblem } from "../rules/local-file";
 import { urlRule } from "../rules/network";
 import { versionProblem } from "../rules/tailscale";
+import { INSTALL_PROXY } from "./install-proxy";
 
 export const INSTALL_METHOD: EnumType = {
   name: "InstallMethod",
@@ -32,7 +33,7 @@ export const INSTALL: ObjectType = {
   tsName: "InstallInput",
   argsName: "InstallArgs",
   description: "How Tailscale is installed on the host.",
-  what: "how Tailscale is installed: { method, source, version, msiUrl, msiFile, sha256 }",
+  what: "how Tailscale is installed: { method, source, version, msiUrl, msiFile, sha256, proxy }",
   fields: {
     method: {
       kind: "enum",
@@ -88,6 +89,13 @@ export const INSTALL: ObjectType = {
         "The MSI's SHA-256 (64 hexadecimal digits). A package with any other hash never runs: the install fails naming both hashes (a downloaded one is deleted, an `msiFile` is never sent).",
       docs: "64 hexadecimal digits (either case); only with method `msi`",
       cli: { flag: "--install-sha256 <hex>", help: "the MSI's SHA-256: any other package is deleted unrun" },
+    },
+    proxy: {
+      kind: "object",
+      type: INSTALL_PROXY,
+      onlyWhen: { sibling: "method", value: "msi" },
+      description: "The web proxy the host downloads the MSI (and the package index) through; only with method `msi`.",
+      docs: "only with method `msi`; `username` and `password` together or not at all",
     },
   },
 };

@@ -188,15 +188,45 @@ function Get-NetIPAddress {
 
 # ---------------------------------------------------------------- the web: pkgs.tailscale.com
 
+function Get-SimHostName([string]$Uri) {
+    if ($Uri -match '^https?://([^/:?#]+)') { return $Matches[1] }
+    ''
+}
+
+function Add-SimWebRequest($State, $Bound, $Proxy) {
+    # As web.ts records it: the proxy login's user, and its password only as a SHA-256.
+    $request = [ordered]@{ method = 'GET'; url = $Bound['Uri'].OriginalString; proxy = $Proxy; proxyUser = $null; proxyPasswordSha256 = $null }
+    if ($Bound['Method'] -eq 'Head') { $request.method = 'HEAD' }
+    $credential = $Bound['ProxyCredential']
+    if ($null -ne $credential) {
+        $request.proxyUser = $credential.UserName
+        $bytes = [Text.Encoding]::UTF8.GetBytes($credential.GetNetworkCredential().Password)
+        $request.proxyPasswordSha256 = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)).ToLowerInvariant()
+    }
+    $State['webRequests'] = @(@($State['webRequests'] | Where-Object { $null -ne $_ }) + $request)
+}
+
 function Invoke-SimWeb($Bound, [string]$Command) {
-    Assert-SimSupported $Bound $Command @('Uri', 'OutFile', 'UseBasicParsing', 'Method', 'TimeoutSec')
+    Assert-SimSupported $Bound $Command @('Uri', 'OutFile', 'UseBasicParsing', 'Method', 'TimeoutSec', 'Proxy', 'ProxyCredential')
     $uri = [string]$Bound['Uri']
     if (-not $Bound['UseBasicParsing'] -and -not $Bound['OutFile']) {
         # Over SSH (or on Server Core) Internet Explorer's engine is not there to parse the page.
         throw [NotSupportedException]::new("The response content cannot be parsed because the Internet Explorer engine is not available, or Internet Explorer's first-launch configuration is not complete. Specify the UseBasicParsing parameter and try again.")
     }
+    $proxy = $null
+    if ($null -ne $Bound['Proxy']) { $proxy = $Bound['Proxy'].OriginalString }
     $state = Read-SimState
-    if ($uri -match '^https?://([^/:?#]+)' -and @($state.unreachableHosts) -contains $Matches[1]) {
+    Add-SimWebRequest -State $state -Bound $Bound -Proxy $proxy
+    Save-SimState -State $state
+    # The first host the request goes to (its proxy, when named) must be reachable; on a network
+    # whose only way out is its proxy (webProxy), only its own hosts are reached without naming it.
+    $target = Get-SimHostName -Uri $uri
+    $first = $target
+    if ($null -ne $proxy) { $first = Get-SimHostName -Uri $proxy }
+    if (@($state.unreachableHosts) -contains $first) {
+        throw [Net.WebException]::new('Unable to connect to the remote server')
+    }
+    if ($null -ne $state.webProxy -and @($state.webProxy.direct) -notcontains $target -and $proxy -cne $state.webProxy.url) {
         throw [Net.WebException]::new('Unable to connect to the remote server')
     }
     if ($Bound['Method'] -eq 'Head') {

@@ -5,6 +5,8 @@
  */
 import type { CheckSettings, HostCheck } from "../../../provider/scripts/catalogue";
 import type { Script } from "./common";
+import { ScriptError } from "./exec";
+import { webRequest } from "./web";
 
 const DEFAULT_FREE_MB = 40960;
 const VPN_PATTERN = /NordVPN|NordLynx|ExpressVPN|WireGuard|OpenVPN|TAP-Windows|AnyConnect|Cisco|FortiClient|Fortinet|GlobalProtect|PANGP|Pulse Secure|ZeroTier|Mullvad|ProtonVPN|Surfshark|Windscribe/i;
@@ -73,13 +75,14 @@ export async function hostChecks(script: Script, settings: CheckSettings): Promi
   let answered = false;
   for (const target of settings.urls) {
     const hostName = new URL(target.url).hostname;
-    if ((state.unreachableHosts ?? []).includes(hostName)) {
+    const failure = headFailure(script, target.url, target.proxy);
+    if (failure !== undefined) {
       checks.push(
         check(
           target.id,
           "fail",
-          `${hostName} did not answer within ${settings.timeoutSeconds} s: Unable to connect to the remote server`,
-          `let the host reach ${hostName} over HTTPS (firewall, proxy: a proxy for tailscaled goes in %ProgramData%\\Tailscale\\tailscaled-env.txt)`,
+          `${hostName} did not answer within ${settings.timeoutSeconds} s: ${failure}`,
+          `let the host reach ${hostName} over HTTPS (firewall, proxy: install.proxy for the host's downloads, daemon.httpsProxy for tailscaled)`,
         ),
       );
     } else {
@@ -99,6 +102,17 @@ export async function hostChecks(script: Script, settings: CheckSettings): Promi
     );
   }
   return checks;
+}
+
+/** Get-MeshWebCheck's HEAD request (through the target's proxy): why it could not connect, or undefined. */
+function headFailure(script: Script, url: string, proxy: CheckSettings["urls"][number]["proxy"]): string | undefined {
+  try {
+    webRequest(script, "HEAD", url, proxy);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ScriptError) return error.message;
+    throw error;
+  }
 }
 
 /** Get-MeshPendingReboot: the two registry keys Windows sets, and pending file renames. */

@@ -1,10 +1,13 @@
 /**
- * The TypeScript model of provider/scripts/cleanup.ps1: removes what the provider left on the host;
- * logs out and uninstalls (through the one program model) when asked.
+ * The TypeScript model of provider/scripts/cleanup.ps1: removes what the provider left on the host
+ * (and on delete the policies and daemon environment keys the node wrote, restarting the service
+ * when the file changed); logs out and uninstalls (through the one program model) when asked.
  */
-import { TAILSCALE_EXE, type CleanupParams, type CleanupResult } from "../../../provider/scripts/catalogue";
+import { POLICY_KEYS, TAILSCALE_EXE, TAILSCALE_SERVICE, type CleanupParams, type CleanupResult } from "../../../provider/scripts/catalogue";
 import { findTailscaleProduct } from "../../initial-state";
 import type { Script } from "./common";
+import { applyDaemonEnv, envKeys } from "./daemon-env";
+import { protectFolder } from "./folders";
 
 /** cleanup.ps1 stops `tailscale logout` after this long, msiexec after 900 s. */
 const LOGOUT_TIMEOUT_SECONDS = 60;
@@ -20,6 +23,13 @@ export async function cleanup(script: Script, params: CleanupParams): Promise<Cl
     files.deleteFile(keyFile);
     removed.push(keyFile);
   }
+  // On delete, what the node wrote besides: its own policies and its keys of the daemon's environment file.
+  for (const name of params.writtenPolicies ?? []) {
+    if (script.registry.getValue(POLICY_KEYS[0], name) === undefined) continue;
+    script.registry.removeValue(POLICY_KEYS[0], name);
+    removed.push(`${POLICY_KEYS[0]}\\${name}`);
+  }
+  const envChanged = await removeDaemonEnvKeys(script, params, removed);
   const installed = script.state.tailscale.installed;
   let loggedOut = false;
   if (params.logout && installed) {
@@ -41,10 +51,28 @@ export async function cleanup(script: Script, params: CleanupParams): Promise<Cl
       if (!uninstalled) messages.push(`msiexec /x failed (exit code ${run.exitCode}): ${run.output}`);
     }
   }
+  // tailscaled reads its environment at start only: without a restart it would keep the removed keys.
+  if (envChanged && installed && !uninstalled) {
+    const problem = await script.restartService();
+    if (problem) messages.push(`the daemon's environment changed, but the ${TAILSCALE_SERVICE} service did not restart: ${problem}`);
+  }
   // The state directory goes only when nothing else is in it (a log a person may want stays).
   if (files.dirExists(params.stateDir) && files.isEmptyDir(params.stateDir)) {
     files.removeDir(params.stateDir);
     removed.push(params.stateDir);
   }
   return { removed, loggedOut, uninstalled, messages };
+}
+
+/** The node's keys of the environment file, when it holds one: the file rewritten as the join writes it; whether it changed. */
+async function removeDaemonEnvKeys(script: Script, params: CleanupParams, removed: string[]): Promise<boolean> {
+  const change = params.daemonEnv;
+  if (!change) return false;
+  const remove = change.remove.map((name) => name.toLowerCase());
+  const ours = envKeys(script, change.path).filter((key) => remove.includes(key.toLowerCase()));
+  if (ours.length === 0) return false;
+  protectFolder(script, params.stateDir);
+  await applyDaemonEnv(script, change, params.stateDir);
+  removed.push(`${change.path}: ${ours.join(", ")}`);
+  return true;
 }

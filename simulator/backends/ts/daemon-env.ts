@@ -23,6 +23,11 @@ function keyOf(line: string): string {
   return (at < 0 ? line : line.slice(0, at)).trim();
 }
 
+/** Read-MeshEnvFile piped to Get-MeshEnvKey: the key of each line. */
+export function envKeys(script: Script, path: string): string[] {
+  return envLines(script, path).map(keyOf);
+}
+
 /** Get-MeshDaemonEnvironment. */
 export function daemonEnvHashes(script: Script, path: string): Record<string, string> {
   const found: Record<string, string> = {};

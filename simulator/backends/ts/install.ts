@@ -6,10 +6,11 @@
 import { TAILSCALE_SIGNER, type InstallParams, type InstallResult, type UploadedMsi } from "../../../provider/scripts/catalogue";
 import { fileSha256, fileSize } from "../../blobs";
 import { isInstalled } from "../../programs";
-import { PKGS_STABLE_URL, msiArchitectureOf, msiIndex, msiPackage, msiSignature } from "../../programs/pkgs";
+import { PKGS_INDEX_URL, PKGS_STABLE_URL, msiArchitectureOf, msiIndex, msiPackage, msiSignature } from "../../programs/pkgs";
 import { joinPath } from "../../windows-model";
 import type { NativeRun, Script } from "./common";
 import { protectFolder } from "./folders";
+import { webRequest } from "./web";
 
 /** install.ps1 stops an installer after this long. */
 const INSTALLER_TIMEOUT_SECONDS = 900;
@@ -52,8 +53,9 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
       }
       script.files.moveFile(upload.path, msi);
     } else {
-      const url = params.msiUrl ?? msiUrl(script, params.version ?? null);
+      const url = params.msiUrl ?? msiUrl(script, params);
       script.progress(`downloading ${url}`);
+      webRequest(script, "GET", url, params.proxy);
       script.files.writeFile(msi, msiPackage(url));
     }
     const refused = hashMismatch(params.sha256, fileSha256(script.state.files[script.files.fileName(msi)!]), origin);
@@ -81,11 +83,12 @@ async function installWithMsi(script: Script, params: InstallParams): Promise<In
 
 /**
  * The MSI for the host's architecture ($env:PROCESSOR_ARCHITECTURE: ARM64, x86, else amd64), at the
- * version asked for, or the latest the stable index names.
+ * version asked for, or the latest the stable index names (fetched through the install proxy).
  */
-function msiUrl(script: Script, version: string | null): string {
+function msiUrl(script: Script, { version, proxy }: InstallParams): string {
   const arch = msiArchitectureOf(script.state.architecture);
   if (version) return `${PKGS_STABLE_URL}tailscale-setup-${version}-${arch}.msi`;
+  webRequest(script, "GET", PKGS_INDEX_URL, proxy);
   return PKGS_STABLE_URL + msiIndex(script.host.scenario).MSIs[arch];
 }
 

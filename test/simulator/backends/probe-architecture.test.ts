@@ -4,7 +4,8 @@
  * install fetches on the deploying machine. Both back ends alike (pwsh runs the real probe.ps1;
  * skipped loudly without pwsh).
  */
-import { DEFAULT_JOIN_SCRIPT_PATH, DEFAULT_STATE_DIR, type ProbeResult } from "../../../provider/scripts/catalogue";
+import { probeParams } from "../../../provider/lifecycle/probe-params";
+import { DEFAULT_JOIN_SCRIPT_PATH, type ProbeResult } from "../../../provider/scripts/catalogue";
 import type { BackendFactory } from "../../../simulator/backend";
 import { createPwshBackend } from "../../../simulator/backends/pwsh";
 import { stepValue } from "../../../simulator/backends/run-step";
@@ -30,8 +31,7 @@ describe.each(BACK_ENDS)("probe on the %s back end", (_kind, createBackend) => {
     const scenario = scenarioByName("clean-join-first-try");
     const backend = await createBackend(scenario, { ...initialHostState(scenario), architecture });
     try {
-      const params = { joinScriptPath: DEFAULT_JOIN_SCRIPT_PATH, stateDir: DEFAULT_STATE_DIR, policyNames: [], daemonEnvPath: "C:\\ProgramData\\Tailscale\\tailscaled-env.txt" };
-      expect(await stepValue(backend, "probe", params)).toMatchObject({ arch });
+      expect(await stepValue(backend, "probe", probeParams(DEFAULT_JOIN_SCRIPT_PATH))).toMatchObject({ arch });
     } finally {
       await backend.dispose();
     }

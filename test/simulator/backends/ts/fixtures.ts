@@ -11,7 +11,7 @@ import {
 } from "../../../../provider/scripts/catalogue";
 import type { HostBackend } from "../../../../simulator/backend";
 import type { HostState } from "../../../../simulator/host-state";
-import type { Scenario } from "../../../../simulator/scenarios";
+import { scenarioByName, type Scenario } from "../../../../simulator/scenarios";
 import { AUTH_KEY, backendFor, joinScriptTextFor, runStep } from "./step-runner";
 
 export const LOGIN_SERVER = "https://headscale.example.net";
@@ -56,6 +56,8 @@ export function scenario(fields: Partial<Scenario>): Scenario {
 /** A scenario's host after a successful MSI install, ready for join. */
 export async function installedBackend(scenarioOrName: Scenario | string): Promise<HostBackend> {
   const backend = await backendFor(scenarioOrName);
-  await runStep(backend, "install", installParams());
+  const row = typeof scenarioOrName === "string" ? scenarioByName(scenarioOrName) : scenarioOrName;
+  // Through the proxy the host's network sends its downloads through, when it has one.
+  await runStep(backend, "install", installParams({ proxy: row.host?.webProxy ? { url: row.host.webProxy.url } : null }));
   return backend;
 }
