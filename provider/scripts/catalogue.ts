@@ -10,6 +10,7 @@
 import type { MsiArch } from "../install-media";
 import type { InstallInput } from "../node/types";
 import type { Attempt, AttemptClass, FailureRule } from "./failure-rules";
+import type { AppendParams, AppendResult, StageParams, StageResult, UploadedMsi } from "./upload-steps";
 
 export type StepName = "probe" | "stage" | "append" | "install" | "join" | "cleanup";
 
@@ -49,19 +50,16 @@ export const TAILSCALE_SIGNER = "CN=Tailscale Inc., O=Tailscale Inc.,";
 export const DAEMON_WAIT_SECONDS = 30;
 
 export * from "./failure-rules";
+export * from "./upload-steps";
 
 /*
  * Effects on the host, the specification both simulator back ends follow (paths under the step's
  * `stateDir`, shown here with the default C:\ProgramData\MeshWindowsNode):
  *
  * probe    changes nothing.
- * stage    takes <stateDir> over, as join does (step 1), and removes every <stateDir>\upload-*.msi (what an
- *          interrupted upload left): the provider then sends a file into <stateDir> (SFTP or the step channel).
- * append   one chunk of a file sent over the step channel (the server offers no SFTP): at offset 0 creates
- *          or empties <path>; fails unless <path> holds exactly <offset> bytes; appends the chunk's bytes.
+ * stage, append: an upload install's transfer, in upload-steps.ts.
  * install  takes <stateDir> over first, as join does (step 1). msi: downloads to <stateDir>\tailscale-setup.msi,
- *          or, with `upload`, checks the file the provider sent (present, its size, its SHA-256; otherwise
- *          failed, that file deleted unrun) and moves it to <stateDir>\tailscale-setup.msi;
+ *          or with `upload` checks the file sent (there, its size, its SHA-256; else failed, deleted unrun), moves it there;
  *          refuses it (failed, the MSI deleted) when install.sha256 is given and differs, or when its
  *          Authenticode signature is not Valid by TAILSCALE_SIGNER; then runs
  *          `msiexec.exe /i <msi> /quiet /norestart /qn /L*v <stateDir>\install.log TS_UNATTENDEDMODE=always
@@ -166,15 +164,6 @@ export interface ProbeResult {
  */
 export type InstallFields = { [K in Exclude<keyof InstallInput, "method">]?: InstallInput[K] | null };
 
-/** An MSI the provider sent into the state directory (install.source "upload"): where, and what it must be. */
-export interface UploadedMsi {
-  /** <stateDir>\upload-<random>.msi */
-  path: string;
-  size: number;
-  /** SHA-256 as the provider computed it (hex, either case). */
-  sha256: string;
-}
-
 export type InstallParams = InstallFields & {
   method: "msi" | "winget";
   loginServer: string | null;
@@ -182,32 +171,6 @@ export type InstallParams = InstallFields & {
   /** Set when the provider sent the MSI; null or absent: it is downloaded on the host. */
   upload?: UploadedMsi | null;
 };
-
-// ---------------------------------------------------------------- stage
-
-export interface StageParams {
-  stateDir: string;
-}
-
-export interface StageResult {
-  /** Files an interrupted upload had left, now removed. */
-  removed: string[];
-}
-
-// ---------------------------------------------------------------- append
-
-export interface AppendParams {
-  path: string;
-  /** Where the chunk goes: the bytes the file must already hold. */
-  offset: number;
-  /** The chunk's bytes, base64. */
-  data: string;
-}
-
-export interface AppendResult {
-  /** The file's length after the chunk. */
-  length: number;
-}
 
 export type InstallResult =
   | { outcome: "installed"; version: string; exitCode: number; rebootRequired: boolean }
