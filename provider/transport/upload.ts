@@ -19,6 +19,8 @@ export interface UploadContext {
   label: string;
   redactor: Redactor;
   log?: (line: string) => void;
+  /** A transfer that makes no progress for this long is stopped (as a step without an answer is). */
+  stepTimeoutMs: number;
 }
 
 /** "C:\ProgramData\x.msi" as Windows OpenSSH's SFTP server names it: "/C:/ProgramData/x.msi". */
@@ -56,23 +58,42 @@ function megabytes(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
-/** Writes the file by SFTP; throws SftpUnavailable, ConnectionDropped, or MeshError (the server refused the file). */
+/** Writes the file by SFTP; throws SftpUnavailable, ConnectionDropped, or MeshError (refused, or no progress for the step timeout). */
 export async function sftpUpload(connection: LiveConnection, request: UploadRequest, context: UploadContext): Promise<UploadResult> {
-  const sftp = await openSftp(connection);
   const progress = new UploadProgress(request, context);
-  // ssh2 leaves fastPut's writes unanswered when the connection dies: its close ends the wait.
+  let sftp: SFTPWrapper | undefined;
   let onClose: (() => void) | undefined;
+  let stalled: NodeJS.Timeout | undefined;
+  let settled = false;
   try {
     await new Promise<void>((resolve, reject) => {
+      const watch = () => {
+        clearTimeout(stalled);
+        stalled = setTimeout(() => reject(stallError(request, context)), context.stepTimeoutMs);
+      };
+      // ssh2 leaves fastPut's writes unanswered when the connection dies: its close ends the wait.
       onClose = () => reject(new Error("the connection closed"));
       connection.client.once("close", onClose);
-      sftp.fastPut(request.localPath, sftpPath(request.remotePath), { step: (sent) => progress.sent(sent) }, (error) => (error ? reject(error) : resolve()));
+      watch();
+      const step = (sent: number) => {
+        watch();
+        progress.sent(sent);
+      };
+      openSftp(connection).then((opened) => {
+        sftp = opened;
+        // Opened only after the wait was given up: nothing is sent.
+        if (settled) return opened.end();
+        opened.fastPut(request.localPath, sftpPath(request.remotePath), { step }, (error) => (error ? reject(error) : resolve()));
+      }, reject);
     });
   } catch (error) {
+    if (error instanceof MeshError || error instanceof SftpUnavailable || error instanceof ConnectionDropped) throw error;
     throw await whyItFailed(connection, error, request, context);
   } finally {
+    settled = true;
+    clearTimeout(stalled);
     if (onClose) connection.client.removeListener("close", onClose);
-    sftp.end();
+    sftp?.end();
   }
   return { via: "sftp", bytes: request.size };
 }
@@ -89,6 +110,15 @@ function openSftp(connection: LiveConnection): Promise<SFTPWrapper> {
       // ssh2 throws "Not connected" when the socket closed before the request.
       reject(new ConnectionDropped(error instanceof Error ? error.message : String(error)));
     }
+  });
+}
+
+function stallError(request: UploadRequest, context: UploadContext): MeshError {
+  return new MeshError(`the transfer of ${request.remotePath} made no progress for ${(context.stepTimeoutMs / 1000).toFixed(1)} s; it was stopped`, {
+    kind: "step-timeout",
+    host: context.label,
+    step: request.name,
+    hint: "the link to the host may be stalled; raise the step timeout if it is just slow",
   });
 }
 

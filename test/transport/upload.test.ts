@@ -20,7 +20,7 @@ import { SID_ADMINISTRATOR_USER, securityOf } from "../../simulator/security";
 import { windowsPathOf } from "../../simulator/sftp";
 import { findName } from "../../simulator/windows-model";
 import { FaultProxy } from "../support/fault-proxy";
-import { failureOf } from "../support/sim-fixture";
+import { Fixture, failureOf } from "../support/sim-fixture";
 
 const MB = 1024 * 1024;
 let dir: string;
@@ -189,4 +189,18 @@ describe("a host without SFTP", () => {
     const offsets = host.payloads.filter((payload) => payload.step === "append").map((payload) => (payload.params as { offset: number }).offset);
     expect(offsets.slice(-3)).toEqual([0, MB, 2 * MB]);
   });
+});
+
+test("a transfer that stalls is stopped after the step timeout, naming the file", async () => {
+  const fixture = new Fixture();
+  closers.push(() => fixture.closeAll());
+  // The host accepts the SFTP session but never answers the file's OPEN.
+  const { server } = await fixture.server({ sftp: { openForWrite: () => new Promise<string>(() => undefined) } });
+  const session = await fixture.session(fixture.settings(server), fixture.options({ stepTimeoutMs: 500 }));
+  const file = localFile("h.msi", 1000);
+  const started = Date.now();
+  const error = await failureOf(session.upload({ name: "upload h.msi", localPath: file.path, remotePath: "C:\\ProgramData\\h.msi", size: 1000 }));
+  expect(isMeshError(error, "step-timeout")).toBe(true);
+  expect(error.message).toContain("C:\\ProgramData\\h.msi made no progress for 0.5 s");
+  expect(Date.now() - started).toBeLessThan(5000);
 });
