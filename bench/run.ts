@@ -4,7 +4,7 @@
  * bench/results.md.
  *
  *   node build/bench/run.js [--delay-ms 25] [--nodes 1,10,50,100,1000] [--baseline-max-nodes 100]
- *                          [--host-work-scale 1] [--process-start-ms 400] [--upload-mb 30] [--upload-rounds 3]
+ *                          [--host-work-scale 1] [--process-start-ms 400] [--upload-mb 30] [--upload-rounds 5]
  *                          [--out bench/results.md]
  *   (or BENCH_DELAY_MS, BENCH_NODES, BENCH_BASELINE_MAX_NODES, BENCH_HOST_WORK_SCALE, BENCH_PROCESS_START_MS,
  *    BENCH_UPLOAD_MB, BENCH_UPLOAD_ROUNDS, BENCH_OUT)
@@ -59,7 +59,7 @@ function options(): RunOptions {
   const nodeCounts = (values.nodes ?? process.env.BENCH_NODES ?? "1,10,50,100,1000").split(",").map(Number);
   const baselineMaxNodes = Number(values["baseline-max-nodes"] ?? process.env.BENCH_BASELINE_MAX_NODES ?? 100);
   const uploadMb = Number(values["upload-mb"] ?? process.env.BENCH_UPLOAD_MB ?? 30);
-  const uploadRounds = Number(values["upload-rounds"] ?? process.env.BENCH_UPLOAD_ROUNDS ?? 3);
+  const uploadRounds = Number(values["upload-rounds"] ?? process.env.BENCH_UPLOAD_ROUNDS ?? 5);
   if (!Number.isFinite(delay) || delay < 0) throw new Error("--delay-ms must be a number of milliseconds, 0 or more");
   if (!Number.isFinite(hostWorkScale) || hostWorkScale < 0) throw new Error("--host-work-scale must be a factor, 0 or more");
   if (!Number.isFinite(processStartMs) || processStartMs < 0) throw new Error("--process-start-ms must be a number of milliseconds, 0 or more");
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     "",
     `Ours (install.source "upload" with msiFile: obtainMsi hashing the file, then RemoteSession.upload on an open session) against a`,
     `plain ssh2 SFTP fastPut of the same file on an open connection, to one simulated host through the same delay proxy`,
-    `(${run.oneWayDelayMs} ms each way); the rounds alternate which side goes first.`,
+    `(${run.oneWayDelayMs} ms each way); after one warm-up upload per side, not counted, the rounds alternate which side goes first.`,
     "",
     uploadLines(upload),
     "",
