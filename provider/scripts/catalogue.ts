@@ -110,10 +110,7 @@ export interface ProbeParams {
   checks?: CheckSettings | null;
 }
 
-/**
- * What the checks need: the addresses the host must reach (bounded HEAD requests, through `proxy`
- * when one is given: install.proxy for the packages) and their time limit.
- */
+/** What the checks need: the addresses the host must reach (bounded HEAD requests, through `proxy`: install.proxy for the packages) and their time limit. */
 export interface CheckSettings {
   urls: { id: "reach-packages" | "reach-control-server"; url: string; proxy?: InstallProxyInput | null }[];
   timeoutSeconds: number;
@@ -279,11 +276,7 @@ export interface CleanupParams {
   /** Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does). */
   logout: boolean;
   uninstall: boolean;
-  /**
-   * Delete only: the keys of the daemon's environment file the node wrote, to take out (nothing to
-   * set); other lines stay. Absent or null: the file is not touched (an update's cleanup of an old
-   * join script leaves it to the join).
-   */
+  /** Delete only: the node's keys of the daemon's environment file, to take out (nothing set); absent or null: untouched. */
   daemonEnv?: DaemonEnvChange | null;
   /** Delete only: the provider's own policies the node wrote (InstallUpdates, EnableDNSRegistration), each removed; others stay. */
   writtenPolicies?: string[];
