@@ -201,11 +201,7 @@ export interface CleanupParams {
   /** Run `tailscale logout` (best effort: it may fail over SSH for the same reason `up` does). */
   logout: boolean;
   uninstall: boolean;
-  /**
-   * Delete only: the keys of the daemon's environment file the node wrote, to take out (nothing to
-   * set); other lines stay. Absent or null: the file is not touched (an update's cleanup of an old
-   * join script leaves it to the join).
-   */
+  /** Delete only: the node's keys of the daemon's environment file, to take out (nothing set); absent or null: untouched. */
   daemonEnv?: DaemonEnvChange | null;
   /** Delete only: the provider's own policies the node wrote (InstallUpdates, EnableDNSRegistration), each removed; others stay. */
   writtenPolicies?: string[];

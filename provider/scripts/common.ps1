@@ -88,9 +88,10 @@ function Get-MeshProxyParameter($Settings) {
     $proxy = $entry.Value
     $parameters['Proxy'] = [uri][string]$proxy.url
     $user = $proxy.PSObject.Properties['username']
-    if ($null -ne $user -and $user.Value) {
+    $secret = $proxy.PSObject.Properties['password']
+    if ($null -ne $user -and $user.Value -and $null -ne $secret -and $secret.Value) {
         $password = New-Object System.Security.SecureString
-        foreach ($character in ([string]$proxy.password).ToCharArray()) { $password.AppendChar($character) }
+        foreach ($character in ([string]$secret.Value).ToCharArray()) { $password.AppendChar($character) }
         $password.MakeReadOnly()
         $parameters['ProxyCredential'] = New-Object System.Management.Automation.PSCredential -ArgumentList ([string]$user.Value), $password
     }

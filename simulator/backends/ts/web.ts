@@ -14,7 +14,8 @@ const CANNOT_CONNECT = "Unable to connect to the remote server";
 
 export function webRequest(script: Script, method: "GET" | "HEAD", url: string, proxy: InstallProxyInput | null | undefined): void {
   const { state } = script;
-  const login = proxy?.username ? { user: proxy.username, password: proxy.password ?? "" } : undefined;
+  // Get-MeshProxyParameter builds a credential only from both.
+  const login = proxy?.username && proxy.password ? { user: proxy.username, password: proxy.password } : undefined;
   state.webRequests = [
     ...(state.webRequests ?? []),
     {
