@@ -44,13 +44,7 @@ $proxyParameters = Get-MeshProxyParameter -Settings $Params
 if (-not $url -and -not $upload) {
     # Older Windows PowerShell offers only TLS 1.0 by default; pkgs.tailscale.com needs 1.2.
     [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-    $arch = $env:PROCESSOR_ARCHITEW6432
-    if (-not $arch) { $arch = $env:PROCESSOR_ARCHITECTURE }
-    $arch = switch ($arch) {
-        'ARM64' { 'arm64' }
-        'x86' { 'x86' }
-        default { 'amd64' }
-    }
+    $arch = Get-MeshMsiArchitecture
     if ($Params.version) {
         $url = "https://pkgs.tailscale.com/stable/tailscale-setup-$($Params.version)-$arch.msi"
     } else {
