@@ -9,14 +9,14 @@ import { runCommand } from "./command";
 import type { CliIo, ExitCode } from "./io";
 import type { CommandFlags } from "./options";
 import { exitCodeOf, nodeLines, nodeReport } from "./render";
-import { CONTROL_SECRETS, INSTALL_SECRETS, readSecrets } from "./secrets";
+import { NODE_SECRETS, readSecrets } from "./secrets";
 import { writeRecord } from "./state";
 import { locateTarget, recordedOutputs } from "./target";
 
 export function provisionCommand(flags: CommandFlags, io: CliIo): Promise<ExitCode> {
   return runCommand("provision", flags, io, async (scope) => {
     const { reporter } = scope;
-    const secrets = await readSecrets(flags, io, ["authKey", ...INSTALL_SECRETS, ...CONTROL_SECRETS]);
+    const secrets = await readSecrets(flags, io, NODE_SECRETS);
     const draft = withProviderVersion(withSecrets(overlayFromCommandLine(flags), secrets, io));
     scope.learnSecrets(draft);
     const inputs = validated(draft);

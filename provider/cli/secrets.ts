@@ -45,6 +45,8 @@ const SECRET_LOOKING_FLAGS: { pattern: RegExp; paths: string[] }[] = [
 
 /** The control server's credentials: the commands that talk to it read whichever is given. */
 export const CONTROL_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path).filter((path) => path.startsWith("controlServer."));
+/** Every secret a node's inputs may hold: provision reads them all, since it sends the whole node. */
+export const NODE_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path);
 /** The install options' secrets (a signed MSI URL, the download proxy's password): the commands that install or check the downloads read them. */
 export const INSTALL_SECRETS: readonly string[] = SECRET_BINDINGS.map((b) => b.path).filter((path) => path.startsWith("install."));
 

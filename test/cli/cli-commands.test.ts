@@ -11,7 +11,7 @@ import { run, type CliIo } from "../../provider/cli/main";
 import { nodeLines } from "../../provider/cli/render";
 import { defaultStateFile, readRecord } from "../../provider/cli/state";
 import { manualCommand, readJoinScriptData } from "../../provider/scripts";
-import { DEFAULT_JOIN_SCRIPT_PATH } from "../../provider/scripts/catalogue";
+import { DAEMON_ENV_FILE, DEFAULT_JOIN_SCRIPT_PATH } from "../../provider/scripts/catalogue";
 import { SimulatedWindowsHost, tailnetAddressesFor } from "../../simulator";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
 
@@ -105,6 +105,16 @@ describe("provision", () => {
     expect(result.stderr).toMatch(/^\[ +\d+\.\ds\] \[127\.0\.0\.1:\d+\] join: tailscale up: attempt 1 of 3$/m);
     expectStateFileWithoutSecrets(host);
     expect(readRecord(stateFileOf(host))!.outputs).toMatchObject({ state: "joined", hostKey: host.hostKeyFingerprint, hostname: "web-01" });
+  });
+
+  test("the daemon's proxy URL, a secret, comes from MESH_DAEMON_HTTPS_PROXY and reaches the daemon's environment file", async () => {
+    const host = await startHost("clean-join-first-try");
+    const proxy = "http://svc-mesh:Pr0xyPassw0rd@proxy.example.com:3128";
+    const result = await cli(host, ["provision", "--json", "--daemon-no-logs", ...FAST], { MESH_DAEMON_HTTPS_PROXY: proxy });
+    expect(result.code).toBe(0);
+    expect((await host.state()).files[DAEMON_ENV_FILE]?.content).toBe(`HTTPS_PROXY=${proxy}\r\nTS_NO_LOGS_NO_SUPPORT=true\r\n`);
+    expect(result.stdout + result.stderr).not.toContain("Pr0xyPassw0rd");
+    expect(fs.readFileSync(stateFileOf(host), "utf8")).not.toContain("Pr0xyPassw0rd");
   });
 
   test("human output: the summary on stdout", async () => {
