@@ -19,6 +19,7 @@ import { LATEST_TAILSCALE, SimulatedWindowsHost } from "../../simulator";
 import { AuthKeyRejected } from "../../simulator/control-servers";
 import { SimulatedHeadscale, type HeadscaleApiVersion } from "../../simulator/headscale-api";
 import { SimulatedTailscaleApi } from "../../simulator/tailscale-api";
+import { probeResult } from "../support/probe-result";
 
 /** How long a minted key lives unless controlServer.keyExpirySeconds says otherwise. */
 const DEFAULT_KEY_EXPIRY_SECONDS = (DEFAULTS.controlServer as { keyExpirySeconds: number }).keyExpirySeconds;
@@ -57,24 +58,7 @@ describe("check: the control-server rules", () => {
 // ---------------------------------------------------------------- refresh, without servers
 
 function probe(over: Partial<ProbeResult> = {}): ProbeResult {
-  return {
-    computerName: "WIN-01",
-    os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
-    powershellVersion: "5.1.20348.2582",
-    isAdmin: true,
-    arch: "amd64",
-    tailscale: { installed: true, version: LATEST_TAILSCALE },
-    service: { status: "Running", startType: "Automatic" },
-    policy: { loginUrl: HEADSCALE.url, unattendedMode: "always", hostname: "win-01" },
-    joinScriptPresent: false,
-    keyFiles: [],
-    tailscaleIps: ["100.64.0.7", "fd7a:115c:a1e0::7"],
-    wingetAvailable: true,
-    systemPolicies: {},
-    daemonEnv: {},
-    prefs: null,
-    ...over,
-  };
+  return probeResult({ tailscaleIps: ["100.64.0.7", "fd7a:115c:a1e0::7"], ...over });
 }
 
 function previous(over: Partial<NodeOutputs> = {}): NodeOutputs {

@@ -13,6 +13,7 @@ import { planConverge } from "../../provider/lifecycle/plan";
 import type { NodeOutputs } from "../../provider/node/types";
 import type { ProbeResult } from "../../provider/scripts/catalogue";
 import { LATEST_TAILSCALE } from "../../simulator";
+import { probeResult } from "../support/probe-result";
 
 const CHECKED_AT = "2026-11-25T10:00:00.000Z";
 const DAY_MS = 86_400_000;
@@ -28,24 +29,7 @@ function node(over: Partial<ControlNode> = {}): ControlNode {
 }
 
 function probe(over: Partial<ProbeResult> = {}): ProbeResult {
-  return {
-    computerName: "WIN-01",
-    os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
-    powershellVersion: "5.1.20348.2582",
-    isAdmin: true,
-    arch: "amd64",
-    tailscale: { installed: true, version: LATEST_TAILSCALE },
-    service: { status: "Running", startType: "Automatic" },
-    policy: { loginUrl: HEADSCALE.url, unattendedMode: "always", hostname: "win-01" },
-    joinScriptPresent: false,
-    keyFiles: [],
-    tailscaleIps: IPS,
-    wingetAvailable: true,
-    systemPolicies: {},
-    daemonEnv: {},
-    prefs: null,
-    ...over,
-  };
+  return probeResult({ tailscaleIps: IPS, ...over });
 }
 
 function previous(over: Partial<NodeOutputs> = {}): NodeOutputs {

@@ -3,6 +3,7 @@ import { planConverge } from "../../provider/lifecycle/plan";
 import { applyProbe } from "../../provider/lifecycle/inspect";
 import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import type { ProbeResult } from "../../provider/scripts/catalogue";
+import { probeResult } from "../support/probe-result";
 
 const inputs: NodeInputs = {
   connection: { host: "10.0.0.5", password: "pw-sentinel" },
@@ -13,24 +14,7 @@ const inputs: NodeInputs = {
 };
 
 function probe(over: Partial<ProbeResult> = {}): ProbeResult {
-  return {
-    computerName: "WIN-01",
-    os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
-    powershellVersion: "5.1.20348.2582",
-    isAdmin: true,
-    arch: "amd64",
-    tailscale: { installed: true, version: "1.90.6" },
-    service: { status: "Running", startType: "Automatic" },
-    policy: { loginUrl: "https://hs.example.com", unattendedMode: "always", hostname: "win-01" },
-    joinScriptPresent: false,
-    keyFiles: [],
-    tailscaleIps: ["100.64.0.7"],
-    wingetAvailable: true,
-    systemPolicies: {},
-    daemonEnv: {},
-    prefs: null,
-    ...over,
-  };
+  return probeResult({ ...over });
 }
 
 function previous(over: Partial<NodeOutputs> = {}): NodeOutputs {

@@ -8,6 +8,7 @@ import { planConverge } from "../../provider/lifecycle/plan";
 import { prefsDrift, type WantedPrefs } from "../../provider/lifecycle/prefs";
 import type { NodeInputs, NodeOutputs } from "../../provider/node/types";
 import type { ProbeResult, TailscalePrefs } from "../../provider/scripts/catalogue";
+import { probeResult } from "../support/probe-result";
 
 /** What a fresh `up --reset` leaves on Windows with the route guard's routes on. */
 const DEFAULT_HELD: TailscalePrefs = { acceptDns: true, shieldsUp: false, acceptRoutes: true, exitNode: null, exitNodeAllowLanAccess: false };
@@ -91,23 +92,7 @@ const INPUTS: NodeInputs = {
 };
 
 function probe(prefs: TailscalePrefs | null): ProbeResult {
-  return {
-    computerName: "WIN-01",
-    os: { caption: "Microsoft Windows Server 2022 Datacenter", version: "10.0.20348" },
-    powershellVersion: "5.1.20348.2582",
-    isAdmin: true,
-    arch: "amd64",
-    tailscale: { installed: true, version: "1.90.6" },
-    service: { status: "Running", startType: "Automatic" },
-    policy: { loginUrl: "https://hs.example.com", unattendedMode: "always", hostname: "win-01" },
-    systemPolicies: {},
-    daemonEnv: {},
-    prefs,
-    joinScriptPresent: false,
-    keyFiles: [],
-    tailscaleIps: ["100.64.0.7"],
-    wingetAvailable: true,
-  };
+  return probeResult({ prefs });
 }
 
 const JOINED = {
