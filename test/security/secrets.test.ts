@@ -201,9 +201,10 @@ function scanHost(setup: Setup, state: HostState, when: string): void {
     for (const [at, given] of [["install", proxy], ...(checks?.urls ?? []).map((url) => [url.id, url.proxy] as const)] as const) {
       if (given) expect([step, at, given]).toEqual([at === "install" ? "install" : "probe", at === "install" ? "install" : "reach-packages", installProxyOf(setup.scenario)]);
     }
-    // The daemon's proxy URL travels whole to the file that holds it, in the join step only; delete's cleanup names only the keys it takes out.
+    // The daemon's proxy URL travels whole to the file that holds it, in the steps that write that file only (join, and
+    // configure on a joined node); delete's cleanup names only the keys it takes out.
     if (daemonEnv && step === "cleanup") expect(daemonEnv).toEqual({ path: DAEMON_ENV_FILE, set: [], remove: ["HTTPS_PROXY"] });
-    else if (daemonEnv) expect([step, daemonEnv.set]).toEqual(["join", [{ name: "HTTPS_PROXY", value: DAEMON_PROXY_URL }]]);
+    else if (daemonEnv) expect([["join", "configure"].includes(step), daemonEnv.set]).toEqual([true, [{ name: "HTTPS_PROXY", value: DAEMON_PROXY_URL }]]);
     // The host downloads the MSI itself: it gets the signed URL whole, in the install step only.
     if (msiUrl !== undefined) expect([step, msiUrl]).toEqual(["install", SIGNED_MSI_URL]);
     if (authKey !== undefined) expect([SENTINELS.authKey, ...setup.control.mintedKeys()]).toContain(authKey);
