@@ -10,7 +10,7 @@ import { MeshError } from "../common/errors";
 import { MsiCache, defaultCacheDir } from "./cache";
 import { sameHash } from "./hash";
 import type { LocalMsi, MsiRequest, ObtainOptions } from "./index";
-import { PackageClient } from "./package-client";
+import type { PackageClient } from "./package-client";
 
 const PACKAGES_URL = "https://pkgs.tailscale.com/stable/";
 
@@ -20,6 +20,8 @@ export async function downloadedMsi(request: MsiRequest, options: ObtainOptions)
   const pinnedHit = request.sha256 === undefined ? undefined : await cache.byHash(request.sha256);
   if (pinnedHit) return fromCache(pinnedHit, log);
 
+  // Loaded only to download: undici adds some 24 MB to every provider process that would load it.
+  const { PackageClient } = await import("./package-client");
   const client = new PackageClient(request.msiUrl);
   try {
     const url = await packageUrl(request, withSlash(options.packagesUrl ?? PACKAGES_URL), client);
